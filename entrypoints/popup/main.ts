@@ -1,0 +1,7 @@
+// Popup bootstrap: mounts the Svelte app into the popup page.
+import { mount } from 'svelte';
+import App from './App.svelte';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('popup: #app is missing from index.html');
+mount(App, { target });

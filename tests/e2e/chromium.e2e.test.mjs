@@ -1,0 +1,38 @@
+// Browser end-to-end test, Chromium: loads .output/chrome-mv3 into Debian's chromium and checks that the
+// service worker starts and that the popup renders the background's status answer.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { builtExtension, launchChromium, popupStatusText, readManifest, screenshot, sendFromPage } from './helpers.mjs';
+
+describe('Chromium MV3 build', { timeout: 90_000 }, () => {
+  const extDir = builtExtension('chrome-mv3');
+  const { version } = readManifest(extDir);
+  let chromium;
+  let popup;
+
+  before(async () => {
+    chromium = await launchChromium(extDir);
+  });
+  after(async () => {
+    await chromium?.close();
+  });
+
+  it('starts the background service worker', async () => {
+    const id = await chromium.worker.evaluate(() => chrome.runtime.id);
+    assert.equal(id, chromium.extensionId);
+  });
+
+  it("renders the background's status answer in the popup", async () => {
+    popup = await chromium.browser.newPage();
+    await popup.goto(`${chromium.origin}/popup.html`);
+    assert.equal(await popup.$eval('h1', (el) => el.textContent), 'M-Pin Authenticator');
+    assert.equal(await popupStatusText(popup), `No M-Pin identity yet. Version ${version}`);
+    await screenshot(popup, 'chromium-popup.png');
+  });
+
+  it('answers status and gives no reply to an invalid message', async () => {
+    assert.deepEqual(await sendFromPage(popup, { type: 'status' }), { reply: { ok: true, version, identities: 0 } });
+    const dropped = await sendFromPage(popup, { type: 'register', email: 'a@example.test' });
+    assert.deepEqual(dropped, { reply: null });
+  });
+});

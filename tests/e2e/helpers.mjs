@@ -1,0 +1,154 @@
+// Shared launch code for the browser end-to-end tests: starts Debian's chromium / firefox-esr through
+// puppeteer-core with the built extension loaded, in a fresh temporary profile that close() removes.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import puppeteer from 'puppeteer-core';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const SCREENSHOTS = path.join(ROOT, 'tests/e2e/screenshots');
+
+/** Absolute path of a build in .output/, e.g. `chrome-mv3`; fails with a hint when it was not built. */
+export function builtExtension(name) {
+  const dir = path.join(ROOT, '.output', name);
+  if (!fs.existsSync(path.join(dir, 'manifest.json'))) {
+    throw new Error(`${dir}/manifest.json is missing: run "npm run build" first`);
+  }
+  return dir;
+}
+
+export function readManifest(dir) {
+  return JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+}
+
+/** Save a screenshot of `selector` (default: the popup's <main>) to tests/e2e/screenshots/<name>. */
+export async function screenshot(page, name, selector = 'main') {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, name);
+  const element = await page.$(selector);
+  await (element ?? page).screenshot({ path: file });
+  return file;
+}
+
+function freshProfile(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+// Root + Chromium needs --no-sandbox; the rest keeps Chromium off the (closed) network (toolchain.md §6, §10.12).
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+/**
+ * Chromium with an unpacked MV3 extension. Resolves once the extension's service worker runs.
+ * @returns {{ browser, worker, extensionId, origin, close() }}
+ */
+export async function launchChromium(extDir) {
+  const userDataDir = freshProfile('mpin-e2e-chromium-');
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      userDataDir,
+      enableExtensions: true,
+      args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`],
+    });
+    const target = await browser.waitForTarget(
+      (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://') && t.url().endsWith('/background.js'),
+      { timeout: 20_000 },
+    );
+    const extensionId = new URL(target.url()).host;
+    return {
+      browser,
+      worker: await target.worker(),
+      extensionId,
+      origin: `chrome-extension://${extensionId}`,
+      close: () => closeAndRemove(browser, userDataDir),
+    };
+  } catch (error) {
+    await closeAndRemove(browser, userDataDir);
+    throw error;
+  }
+}
+
+/**
+ * Firefox ESR over WebDriver BiDi with the extension installed as a temporary add-on.
+ * The extension's UUID is pinned by a pref so that its moz-extension:// origin is known (toolchain.md §7).
+ * @returns {{ browser, addonId, origin, close() }}
+ */
+export async function launchFirefox(extDir) {
+  const geckoId = readManifest(extDir).browser_specific_settings?.gecko?.id;
+  if (!geckoId) throw new Error(`${extDir}/manifest.json has no browser_specific_settings.gecko.id`);
+  const uuid = crypto.randomUUID();
+  const userDataDir = freshProfile('mpin-e2e-firefox-');
+  let browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr',
+      headless: true,
+      userDataDir,
+      // Without it, navigating to moz-extension:// is refused ("not allowed in this context").
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }) },
+    });
+    const addonId = await browser.installExtension(extDir);
+    return { browser, addonId, origin: `moz-extension://${uuid}`, close: () => closeAndRemove(browser, userDataDir) };
+  } catch (error) {
+    await closeAndRemove(browser, userDataDir);
+    throw error;
+  }
+}
+
+/**
+ * Open an extension page in Firefox. Puppeteer never sees navigations to moz-extension:// pages (goto would time
+ * out although the page loads), so the navigation is not awaited; wait for `selector` in the page instead.
+ */
+export async function openFirefoxExtensionPage(browser, url, selector) {
+  const page = await browser.newPage();
+  const navigation = page.goto(url, { timeout: 2_000 }).catch(() => {});
+  await page.waitForSelector(selector, { timeout: 20_000 });
+  await navigation;
+  return page;
+}
+
+async function closeAndRemove(browser, userDataDir) {
+  try {
+    await browser?.close();
+  } finally {
+    fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+/** Text of the popup's status region once the background's answer is rendered (it shows the version then). */
+export async function popupStatusText(page) {
+  await page.waitForFunction(
+    () => /Version|did not answer/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''),
+    { timeout: 20_000 },
+  );
+  return page.$eval('[data-testid="status"]', (el) => el.textContent.replace(/\s+/g, ' ').trim());
+}
+
+/**
+ * From an extension page, send one runtime message and report what came back: `{ reply }` (null when the
+ * background gave no reply; both browsers resolve with undefined then), or `{ error }` if sendMessage rejects.
+ */
+export function sendFromPage(page, message) {
+  return page.evaluate(async (msg) => {
+    const api = globalThis.browser ?? globalThis.chrome;
+    try {
+      return { reply: (await api.runtime.sendMessage(msg)) ?? null };
+    } catch (error) {
+      return { error: String(error?.message ?? error) };
+    }
+  }, message);
+}
