@@ -74,6 +74,8 @@ export function vectorChecks(m: Mpin, v: Vector): Check[] {
       const verifier = m.createVerifier(b('SERVER_SECRET'));
       return accepted === expectAccept && verifier.verify({ ...input, mpinId }) === expectAccept;
     }]);
+    // how far off the PIN was: AMCL's kangaroo answer, PIN2 − PIN1 (0 for accepted vectors)
+    checks.push(['PIN error', () => m.createVerifier(b('SERVER_SECRET')).pinError({ mpinId, date, y: b('Y'), u: b('U'), ut: date ? b('UT') : undefined, v: b('V') }) === Number(s('PIN2')) - Number(s('PIN1'))]);
   }
   return checks;
 }

@@ -6,11 +6,12 @@
  * exponentiation.
  * @module
  */
-import type { BnCurve, G1Point, G2Point } from './bn-curve.ts';
+import type { BnCurve, Fp12, G1Point, G2Point } from './bn-curve.ts';
 import type { Codec } from './codec.ts';
 import type { Hashing } from './hash.ts';
 import { MAX_UINT32 } from './hash.ts';
 import { assertBytes, assertInt, fail } from './bytes.ts';
+import { pinDistance } from './pin-error.ts';
 
 export interface Server1Output {
   /** H(ID) as a G1 encoding. */
@@ -63,19 +64,25 @@ export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
     return [idPoint, codec.g1FromBytes(client, date ? 'ut' : 'u')];
   }
 
-  function check(sQLines: Lines, idPoint: G1Point, clientPoint: G1Point, input: Pass2Values): boolean {
+  /** e(V, Q)·e(y·ID + C, sQ): 1 for the right PIN; null when y·ID + C is the point at infinity. */
+  function pass2Product(sQLines: Lines, idPoint: G1Point, clientPoint: G1Point, input: Pass2Values): Fp12 | null {
     const y = codec.scalarFromBytes(input.y, 'y', { allowZero: true });
     const v = codec.g1FromBytes(input.v, 'v');
     const p = idPoint.multiplyUnsafe(y).add(clientPoint);
     // y·HTID + UT = O only for a forged UT; e(V,Q) = 1 would then need V = O, which never decodes
-    if (p.is0()) return false;
+    if (p.is0()) return null;
     const va = v.toAffine();
     const pa = p.toAffine();
     const f = curve.pairing.millerLoopBatch([
       [qLines(), va.x, va.y],
       [sQLines, pa.x, pa.y],
     ]);
-    return Fp12.eql(Fp12.finalExponentiate(f), Fp12.ONE);
+    return Fp12.finalExponentiate(f);
+  }
+
+  function check(sQLines: Lines, idPoint: G1Point, clientPoint: G1Point, input: Pass2Values): boolean {
+    const g = pass2Product(sQLines, idPoint, clientPoint, input);
+    return g !== null && Fp12.eql(g, Fp12.ONE);
   }
 
   /** AMCL SERVER_2 with explicit inputs: true when the PIN was right (AMCL 0), false otherwise (−19). */
@@ -92,15 +99,42 @@ export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
     const sQ: G2Point = codec.g2FromBytes(serverSecret, 'serverSecret');
     const sQLines = curve.pairing.utils.calcPairingPrecomputes(sQ);
     qLines();
+
+    const identity = (input: VerifyInput) => {
+      assertBytes(input.mpinId, 'mpinId');
+      assertInt(input.date, 'date', 0, MAX_UINT32);
+      const hashedId = hashing.hashId(input.mpinId);
+      const hid = hashing.hashIdToG1(hashedId);
+      return { hid, id: input.date ? hid.add(hashing.timePermitPoint(input.date, hashedId)) : hid };
+    };
+
     return {
+      /** True when the PIN was right (AMCL SERVER_2 returning 0). */
       verify(input: VerifyInput): boolean {
-        assertBytes(input.mpinId, 'mpinId');
-        assertInt(input.date, 'date', 0, MAX_UINT32);
-        const hashedId = hashing.hashId(input.mpinId);
-        let id = hashing.hashIdToG1(hashedId);
-        if (input.date) id = id.add(hashing.timePermitPoint(input.date, hashedId));
-        const [idPoint, client] = pickPoints(input.date, id, input);
+        const [idPoint, client] = pickPoints(input.date, identity(input).id, input);
         return check(sQLines, idPoint, client, input);
+      },
+      /**
+       * How far the PIN was off: entered PIN − registered PIN, 0 when it was right, null when the
+       * difference is not a PIN difference (a forged or mismatched token). AMCL's SERVER_2 + KANGAROO
+       * computes the same number; Milagro's RPS never used it (`pinError` is always 0 there).
+       */
+      pinError(input: VerifyInput): number | null {
+        const { hid, id } = identity(input);
+        const [idPoint, client] = pickPoints(input.date, id, input);
+        const g = pass2Product(sQLines, idPoint, client, input);
+        if (g === null) return null;
+        if (Fp12.eql(g, Fp12.ONE)) return 0;
+        if (input.u === undefined) fail('u is required to measure the PIN error');
+        // With PIN error δ, V picks up −(x+y)·δ·H(ID), so g = e((x+y)·H(ID), Q)^(−δ) = F^(−δ),
+        // and (x+y)·H(ID) = y·H(ID) + U.
+        const y = codec.scalarFromBytes(input.y, 'y', { allowZero: true });
+        const p = hid.multiplyUnsafe(y).add(codec.g1FromBytes(input.u, 'u'));
+        if (p.is0()) return null;
+        const pa = p.toAffine();
+        const f = Fp12.finalExponentiate(curve.pairing.millerLoopBatch([[qLines(), pa.x, pa.y]]));
+        const d = pinDistance(Fp12, g, f);
+        return d === null ? null : -d;
       },
     };
   }
