@@ -40,13 +40,13 @@ export function createCodec(curve: BnCurve) {
     const x = coordinate(bytes, 1, title);
     const y = coordinate(bytes, 1 + n, title);
     if (x === 0n && y === 0n) fail(`${title}: the point at infinity is not allowed`);
-    const point = curve.G1.fromAffine({ x, y });
     try {
+      const point = curve.G1.fromAffine({ x, y });
       point.assertValidity(); // cofactor 1: on the curve means in G1
+      return point;
     } catch {
       fail(`${title}: not a point on ${curve.name}`);
     }
-    return point;
   }
 
   function g2ToBytes(point: G2Point): Uint8Array {
@@ -62,16 +62,15 @@ export function createCodec(curve: BnCurve) {
     if (xa === 0n && xb === 0n && ya === 0n && yb === 0n) fail(`${title}: the point at infinity is not allowed`);
     const x: Fp2 = curve.Fp2.fromBigTuple([xa, xb]);
     const y: Fp2 = curve.Fp2.fromBigTuple([ya, yb]);
-    const point = curve.G2.fromAffine({ x, y });
-    let onCurve = false;
+    // tell "not on the twist" from "not in the subgroup" for the message
+    const onCurve = curve.Fp2.eql(curve.Fp2.sqr(y), curve.Fp2.add(curve.Fp2.mul(curve.Fp2.sqr(x), x), curve.G2.CURVE().b));
     try {
-      // assertValidity checks the equation first, then the subgroup; tell the two apart for the message
-      onCurve = curve.Fp2.eql(curve.Fp2.sqr(y), curve.Fp2.add(curve.Fp2.mul(curve.Fp2.sqr(x), x), curve.G2.CURVE().b));
+      const point = curve.G2.fromAffine({ x, y });
       point.assertValidity();
+      return point;
     } catch {
       fail(onCurve ? `${title}: not in the order-r subgroup of the twist` : `${title}: not a point on the ${curve.name} twist`);
     }
-    return point;
   }
 
   function scalarToBytes(k: bigint): Uint8Array {

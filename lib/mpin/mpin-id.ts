@@ -33,7 +33,9 @@ const MAX_USER_ID = 256;
 export function formatIssued(date: Date): string {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) fail('issued: expected a valid Date');
   const iso = date.toISOString(); // YYYY-MM-DDTHH:MM:SS.mmmZ
-  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}.${iso.slice(20, 23)}000`;
+  const ms = iso.slice(20, 23);
+  // Python leaves the fraction out when the microseconds are 0
+  return `${iso.slice(0, 10)} ${iso.slice(11, 19)}${ms === '000' ? '' : `.${ms}000`}`;
 }
 
 /** A JSON string literal as Python's json.dumps (ensure_ascii) writes it. */
