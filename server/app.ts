@@ -1,0 +1,98 @@
+/**
+ * Builds and starts the whole reference server in one process: a public listener (demo relying party, RPS
+ * public API under /rps, second "cloud" D-TA under /dta2, mailbox) and a private one on 127.0.0.1 (RPS
+ * private API, first D-TA under /dta1, the relying party's hooks under /rpa). The parts talk to each
+ * other over HTTP exactly as Milagro's separate services do, so each could run on its own.
+ */
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config.ts';
+import type { ServerContext } from './context.ts';
+import { registerDta } from './dta/dta-app.ts';
+import { createDtaClient } from './dta/dta-client.ts';
+import { createMailer } from './mail/mailer.ts';
+import { registerMailbox } from './mail/mailbox-pages.ts';
+import { registerDemoSite } from './rpa/site.ts';
+import { registerRpaHooks } from './rpa/hooks.ts';
+import { createRps } from './rps/rps.ts';
+import { registerRpsPrivate } from './rps/private-routes.ts';
+import { registerRpsPublic } from './rps/public-routes.ts';
+import { openSqlite } from './storage/sqlite.ts';
+import { createHttpApp } from './util/http.ts';
+import { loadCredentials, loadMasterSecret } from './util/secret-files.ts';
+
+export interface RunningServer {
+  ctx: ServerContext;
+  publicUrl: string;
+  privateUrl: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, now: () => number = Date.now): Promise<RunningServer> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const storage = openSqlite(join(config.dataDir, 'mpin.sqlite'), now);
+  const credentials = loadCredentials(config.dataDir);
+  const ctx: ServerContext = {
+    config,
+    storage,
+    credentials,
+    mailer: undefined as unknown as ServerContext['mailer'], // set below: it needs ctx.publicUrl
+    publicUrl: config.PUBLIC_URL ?? '',
+    privateUrl: '',
+    now,
+  };
+
+  ctx.mailer = createMailer(config, storage, { now, publicUrl: () => ctx.publicUrl });
+
+  const priv = createHttpApp(config.LOG_LEVEL, 'private');
+  const pub = createHttpApp(config.LOG_LEVEL, 'public');
+  for (const app of [priv, pub]) await app.register(formbody);
+  await pub.register(rateLimit, { global: false });
+
+  // D-TAs: in this process unless DTA1_URL / DTA2_URL point elsewhere
+  if (!config.DTA1_URL) {
+    await priv.register(async (app) => registerDta(app, { name: 'dta1', masterSecret: loadMasterSecret(config.dataDir, 'dta1'), credentials, cloud: false, now }), { prefix: '/dta1' });
+  }
+  if (!config.DTA2_URL) {
+    await pub.register(async (app) => registerDta(app, { name: 'dta2', masterSecret: loadMasterSecret(config.dataDir, 'dta2'), credentials, cloud: true, now }), { prefix: '/dta2' });
+  }
+
+  const rps = createRps(ctx, {
+    dta1: () => createDtaClient(config.DTA1_URL ?? `${ctx.privateUrl}/dta1/`, credentials, now),
+    dta2: () => createDtaClient(config.DTA2_URL ?? `${ctx.publicUrl}/dta2/`, credentials, now),
+    /** What clients are told in clientSettings.certivoxURL: relative, so it follows the origin they use. */
+    certivoxURL: config.DTA2_URL ?? '/dta2/',
+    verifyUserURL: () => `${ctx.privateUrl}/rpa/mpinVerify`,
+    permitUserURL: () => `${ctx.privateUrl}/rpa/mpinPermitUser`,
+  });
+  await pub.register(async (app) => registerRpsPublic(app, rps), { prefix: '/rps' });
+  await priv.register(async (app) => registerRpsPrivate(app, rps));
+  await priv.register(async (app) => registerRpaHooks(app, ctx), { prefix: '/rpa' });
+  await pub.register(async (app) => registerDemoSite(app, ctx));
+  await pub.register(async (app) => registerMailbox(app, ctx));
+
+  await priv.listen({ port: config.PRIVATE_PORT, host: '127.0.0.1' });
+  ctx.privateUrl = `http://127.0.0.1:${(priv.server.address() as { port: number }).port}`;
+  await pub.listen({ port: config.PORT, host: config.HOST });
+  const port = (pub.server.address() as { port: number }).port;
+  ctx.publicUrl = config.PUBLIC_URL ? config.publicUrl : `http://${config.HOST}:${port}`;
+
+  const purge = setInterval(() => storage.purgeExpired(), 60_000);
+  purge.unref();
+
+  return {
+    ctx,
+    publicUrl: ctx.publicUrl,
+    privateUrl: ctx.privateUrl,
+    async close() {
+      clearInterval(purge);
+      await rps.close();
+      await pub.close();
+      await priv.close();
+      ctx.mailer.close();
+      storage.close();
+    },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * `npm start`: the reference M-Pin server with the demo relying party, on SQLite in DATA_DIR and the built-in
+ * mailbox unless SMTP_URL is set. Prints where everything is, and stops cleanly on SIGINT / SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { startServer } from './app.ts';
+import { loadConfig } from './config.ts';
+
+async function main() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (e) {
+    console.error((e as Error).message);
+    process.exit(2);
+  }
+  const server = await startServer(config);
+  const ext = (name: string) => {
+    const dir = resolve('.output', name);
+    return existsSync(dir) ? dir : `${dir} (not built: run npm run build)`;
+  };
+  const url = server.publicUrl;
+  console.log(
+    [
+      '',
+      'M-Pin reference server is running.',
+      `  Demo site (relying party):  ${url}/`,
+      `  Mailbox (activation mail):  ${config.SMTP_URL ? `sent by SMTP (${new URL(config.SMTP_URL).host})` : `${url}/mailbox`}`,
+      `  RPS API:                    ${url}/rps/clientSettings`,
+      `  Data:                       ${config.dataDir}`,
+      '',
+      'Load the extension:',
+      `  Chrome / Chromium: chrome://extensions → Developer mode → Load unpacked → ${ext('chrome-mv3')}`,
+      `  Firefox: about:debugging → This Firefox → Load Temporary Add-on → ${ext('firefox-mv2')}/manifest.json`,
+      '',
+      `Then open ${url}/ in another browser (the "PC"), and add the service ${url} in the extension (the "phone").`,
+      'Stop with Ctrl+C.',
+      '',
+    ].join('\n'),
+  );
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e) => {
+  console.error(`could not start: ${(e as Error).message}`);
+  process.exit(1);
+});

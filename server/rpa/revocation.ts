@@ -1,0 +1,38 @@
+/**
+ * Device revocation as the relying party keeps it: 'revoked' records keyed by an mpin_id (lowercase hex:
+ * one identity on one device) or by a user id (lowercase: every identity of that user). The RPS asks
+ * /rpa/mpinPermitUser before every time permit, so a revocation takes effect at the next sign-in.
+ */
+import { parseMpinId } from '../../lib/mpin/index.ts';
+import type { Storage } from '../storage/types.ts';
+
+export type RevocationTarget = { kind: 'mpinId'; key: string; userId: string } | { kind: 'userId'; key: string };
+
+/** Reads an admin's argument: an mpin_id in hex, or a user id (an e-mail address). Throws a readable error otherwise. */
+export function revocationTarget(arg: string): RevocationTarget {
+  const value = arg.trim();
+  if (/^(?:[0-9a-fA-F]{2})+$/.test(value) && value.length >= 16) {
+    try {
+      return { kind: 'mpinId', key: value.toLowerCase(), userId: parseMpinId(value).fields.userID };
+    } catch (e) {
+      throw new Error(`"${value.slice(0, 24)}…" looks like hex but is not an mpin_id (${(e as Error).message})`);
+    }
+  }
+  if (value.length === 0 || value.length > 254 || /[\s\u0000-\u001f]/.test(value)) throw new Error(`"${value}" is neither a user id nor an mpin_id`);
+  return { kind: 'userId', key: value.toLowerCase() };
+}
+
+/** Why `mpinIdHex` may not get a time permit, or null when it may. A malformed id counts as revoked. */
+export function revocationOf(storage: Storage, mpinIdHex: string): string | null {
+  const key = mpinIdHex.toLowerCase();
+  const byId = storage.get('revoked', key);
+  if (byId) return byId.reason;
+  let userId: string;
+  try {
+    userId = parseMpinId(key).fields.userID;
+  } catch {
+    return 'malformed mpin_id';
+  }
+  const byUser = storage.get('revoked', userId.toLowerCase());
+  return byUser ? byUser.reason : null;
+}

@@ -1,0 +1,74 @@
+/**
+ * The RPS public API under /rps (mpin-protocol.md §4.1): what clients (the extension, Milagro's PIN pad and
+ * mobile app) call. Bodies and parameters are checked with zod; CORS as Milagro's RPS; rate limits on the
+ * endpoints that a guesser or a flood would use.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { HttpError } from '../util/errors.ts';
+import { parse } from '../util/http.ts';
+import type { Rps } from './rps.ts';
+import { CodeStatusBody, MpinResponseBody, Pass1Body, Pass2Body, RegisterBody, WebOttBody, mpinIdHex } from './schemas.ts';
+
+const MpinIdParam = z.object({ mpinId: mpinIdHex });
+const SignatureQuery = z.object({ regOTT: z.string().regex(/^[0-9a-fA-F]{32}$/, 'regOTT must be 32 hex digits') });
+
+export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
+  const limit = (max: number) => ({ config: { rateLimit: { max, timeWindow: '1 minute' } } });
+  const perMinute = rps.rateLimitPerMinute;
+
+  // Open to every origin, as Milagro's RPS is to unlisted ones, but without credentials: the RPS API is
+  // cookie-free, so no page can make it act on a user's session (Milagro also echoes allow-listed origins
+  // with credentials, which this server has no use for).
+  app.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply) => {
+    reply.header('Access-Control-Allow-Origin', '*');
+    reply.header('Access-Control-Allow-Methods', 'GET,PUT,POST,DELETE,OPTIONS');
+    reply.header('Access-Control-Allow-Headers', 'Content-Type');
+  });
+  app.options('/*', async () => ({ version: '0.3', message: 'options request' }));
+
+  // Milagro answers malformed JSON with 403 on the two passes and 400 elsewhere; Fastify's parser still
+  // does the work (it also refuses __proto__ and constructor keys)
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    json(req, body as string, (err, value) => {
+      if (!err) return done(null, value);
+      const status = (err as { statusCode?: number }).statusCode ?? 400;
+      done(status === 400 && /\/pass[12]$/.test(req.url.split('?')[0]!) ? new HttpError(403, err.message) : err, undefined);
+    });
+  });
+
+  app.get('/clientSettings', async (_req, reply) => {
+    reply.header('Cache-Control', 'no-cache, no-store, max-age=0, must-revalidate').header('Pragma', 'no-cache').header('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
+    return rps.clientSettings();
+  });
+
+  app.put('/user', limit(perMinute), async (req) => rps.register(parse(RegisterBody, req.body ?? {}, 400)));
+  app.put('/user/:mpinId', limit(perMinute), async (req) => {
+    const { mpinId } = parse(MpinIdParam, req.params, 400);
+    return rps.register(parse(RegisterBody, req.body ?? {}, 400), mpinId);
+  });
+
+  app.get('/signature/:mpinId', limit(perMinute), async (req) => {
+    const { mpinId } = parse(MpinIdParam, req.params, 400);
+    return rps.signature(mpinId, parse(SignatureQuery, req.query, 400).regOTT);
+  });
+
+  app.post('/setupDone/:mpinId', async (req, reply) => {
+    parse(MpinIdParam, req.params, 400);
+    return reply.code(200).send();
+  });
+
+  app.get('/timePermit/:mpinId', limit(perMinute), async (req) => rps.timePermit(parse(MpinIdParam, req.params).mpinId));
+
+  app.post('/pass1', limit(perMinute), async (req) => rps.pass1(parse(Pass1Body, req.body ?? {})));
+  app.post('/pass2', limit(perMinute), async (req) => rps.pass2(parse(Pass2Body, req.body ?? {})));
+  app.post('/authenticate', limit(perMinute), async (req) => rps.mobileAuthenticate(parse(MpinResponseBody, req.body ?? {}, 400).mpinResponse.authOTT.toLowerCase()));
+
+  app.post('/getAccessNumber', limit(perMinute), async () => rps.getAccessNumber());
+  // the PC polls every 3 s: 20 a minute per page, so allow a few pages per address
+  app.post('/access', limit(perMinute * 2), async (req) => rps.accessStatus(parse(WebOttBody, req.body ?? {}, 400).webOTT));
+  app.post('/accessnumber', limit(perMinute * 2), async (req) => rps.accessV1(parse(WebOttBody, req.body ?? {}, 400).webOTT));
+  app.post('/codeStatus', limit(perMinute), async (req) => rps.codeStatus(parse(CodeStatusBody, req.body ?? {}, 400)));
+}

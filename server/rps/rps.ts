@@ -1,0 +1,386 @@
+/**
+ * The RPS (Relying Party Service) of Milagro MFA: registration, time permits, the two authentication
+ * passes, access numbers and the attempt counter (rps.py, mpin-protocol.md §4 and §6). Transport-free:
+ * public-routes.ts and private-routes.ts put it on HTTP. All state lives in Storage, so a restart
+ * loses nothing but in-flight waits.
+ */
+import { z } from 'zod';
+import { buildMpinId, epochDay, fromHex, generateAccessNumber, mpin, parseMpinId, toHex, type MpinId } from '../../lib/mpin/index.ts';
+import type { ServerContext } from '../context.ts';
+import type { DtaClient } from '../dta/dta-client.ts';
+import type { RecordKinds } from '../storage/types.ts';
+import { HttpError } from '../util/errors.ts';
+import { safeEqual, signMessage } from '../util/hmac.ts';
+import { randomHex } from '../util/random.ts';
+import { isoSeconds, pythonIso } from '../util/time.ts';
+import { randomInt } from '../../lib/mpin/random.ts';
+
+export interface RpsDeps {
+  dta1: () => DtaClient;
+  dta2: () => DtaClient;
+  /** clientSettings.certivoxURL: where clients find the second D-TA. */
+  certivoxURL: string;
+  /** The relying party's hooks (Milagro RPAVerifyUserURL, RPAPermitUserURL). */
+  verifyUserURL: () => string;
+  permitUserURL: () => string;
+}
+
+/** Milagro's lifetimes: a pass-1 record 15 s, an authentication token 60 s, the phone's wait for the PC 10 s. */
+export const PASS1_LIFETIME_MS = 15_000;
+export const AUTH_LIFETIME_MS = 60_000;
+export const MOBILE_WAIT_MS = 10_000;
+const LOGOUT_URL = '/logout';
+
+const VerifyReply = z.object({ forceActivate: z.boolean().optional().default(false) });
+const hashOf = (id: MpinId) => toHex(mpin.hashId(id.bytes));
+
+export type AccessRecord = RecordKinds['access'];
+
+export function createRps(ctx: ServerContext, deps: RpsDeps) {
+  const { storage, config, credentials, now } = ctx;
+  const key = credentials.app_key;
+  let verifier: Promise<ReturnType<typeof mpin.createVerifier>> | undefined;
+  const waits = new Set<AbortController>();
+
+  /** The server secret s·Q from both D-TAs' shares, fetched once and kept in memory only. */
+  function getVerifier() {
+    verifier ??= (async () => {
+      const [a, b] = await Promise.all([deps.dta1().serverSecretShare(), deps.dta2().serverSecretShare()]);
+      return mpin.createVerifier(mpin.recombineG2(fromHex(a), fromHex(b)));
+    })().catch((e) => {
+      verifier = undefined;
+      throw e;
+    });
+    return verifier;
+  }
+
+  function identity(mpinIdHex: string): MpinId {
+    try {
+      return parseMpinId(mpinIdHex);
+    } catch (e) {
+      throw new HttpError(403, `mpin_id: ${(e as Error).message}`);
+    }
+  }
+
+  function clientSettings() {
+    const digits = config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6;
+    return {
+      requestOTP: false,
+      mpinAuthServerURL: '/rps',
+      timePermitsURL: '/rps/timePermit',
+      useWebSocket: false,
+      useNFC: false,
+      setDeviceName: config.SET_DEVICE_NAME,
+      seedValue: randomHex(100),
+      accessNumberDigits: digits,
+      accessNumberURL: '/rps/access',
+      setupDoneURL: '/rps/setupDone',
+      timePermitsStorageURL: '',
+      authenticateURL: '/mpinAuthenticate',
+      certivoxURL: deps.certivoxURL,
+      accessNumberUseCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM,
+      registerURL: '/rps/user',
+      appID: credentials.app_id,
+      cSum: 1,
+      signatureURL: '/rps/signature',
+      getAccessNumberURL: '/rps/getAccessNumber',
+      mobileAuthenticateURL: '/rps/authenticate',
+      ttlSeconds: config.ACCESS_NUMBER_TTL_SECONDS,
+    };
+  }
+
+  async function callVerifyHook(body: Record<string, unknown>): Promise<boolean> {
+    let res: Response;
+    try {
+      res = await fetch(deps.verifyUserURL(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'RPS-BASE-URL': ctx.publicUrl },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (e) {
+      throw new HttpError(500, `relying party unreachable: ${(e as Error).message}`);
+    }
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) {
+      const message = typeof data?.message === 'string' ? data.message : 'Registration refused by the relying party';
+      throw new HttpError(res.status >= 500 ? 500 : res.status, message);
+    }
+    const parsed = VerifyReply.safeParse(data);
+    if (!parsed.success) throw new HttpError(500, 'relying party answered malformed data');
+    return parsed.data.forceActivate;
+  }
+
+  /** PUT /rps/user and PUT /rps/user/<mpinId>: a new registration, or a resend of a live one. */
+  async function register(body: { userId: string; mobile: 0 | 1; deviceName: string; userData: string; regOTT?: string }, existing?: string) {
+    const deviceName = config.SET_DEVICE_NAME ? body.deviceName : '';
+    if (existing !== undefined) {
+      const record = storage.get('registration', existing.toLowerCase());
+      if (record) {
+        if (!body.regOTT || !safeEqual(record.regOTT, body.regOTT.toLowerCase())) throw new HttpError(400, 'Invalid registration data');
+        const force = await callVerifyHook({ userId: record.userId, mpinId: record.mpinId, mobile: record.mobile, activateKey: signMessage(record.mpinId + record.regOTT, key), expireTime: record.expireTime, resend: true, deviceName: record.deviceName, userData: body.userData });
+        const expires = storage.expiresAt('registration', record.mpinId) ?? now();
+        // an activated registration stays activated (Milagro resets it, so that the same link must be used again)
+        const activated = force || record.activateKey !== null;
+        storage.put('registration', record.mpinId, { ...record, activateKey: activated ? signMessage(record.mpinId + record.regOTT, key) : null }, expires);
+        return { mpinId: record.mpinId, regOTT: record.regOTT, expireTime: pythonIso(new Date(expires)), nowTime: pythonIso(new Date(now())), active: activated };
+      }
+      // Milagro: an expired or unknown registration silently becomes a new one, with a new mpin_id
+    }
+    const id = buildMpinId({ userID: body.userId, mobile: body.mobile, issued: new Date(now()) });
+    const regOTT = randomHex(16);
+    const activateKey = signMessage(id.hex + regOTT, key);
+    const expires = now() + config.ACTIVATION_EXPIRE_SECONDS * 1000;
+    const expireTime = isoSeconds(new Date(expires));
+    const force = await callVerifyHook({ userId: body.userId, mpinId: id.hex, mobile: body.mobile, activateKey, expireTime, resend: false, deviceName, userData: body.userData });
+    storage.put('registration', id.hex, { mpinId: id.hex, userId: body.userId, regOTT, activateKey: force ? activateKey : null, mobile: body.mobile, deviceName, expireTime }, expires);
+    return { mpinId: id.hex, regOTT, expireTime: pythonIso(new Date(expires)), nowTime: pythonIso(new Date(now())), active: force };
+  }
+
+  /** Private POST /user/<mpinId>: the relying party confirms the e-mailed activation key. */
+  function activate(mpinIdHex: string, activateKey: string) {
+    const mpinId = mpinIdHex.toLowerCase();
+    const record = storage.get('registration', mpinId);
+    if (!record || !safeEqual(signMessage(record.mpinId + record.regOTT, key), activateKey.toLowerCase())) throw new HttpError(401, 'M-Pin ID not found.');
+    // the link works once (Milagro lets it work again until the share is fetched)
+    if (record.activateKey) throw new HttpError(401, 'This activation link has already been used.');
+    storage.update('registration', mpinId, (r) => ({ ...r, activateKey: activateKey.toLowerCase() }));
+  }
+
+  /** GET /rps/signature/<mpinId>?regOTT=: the first client-secret share, once, after activation. */
+  async function signature(mpinIdHex: string, regOTT: string) {
+    const mpinId = mpinIdHex.toLowerCase();
+    const record = storage.get('registration', mpinId);
+    if (!record) throw new HttpError(400, 'M-Pin ID not found.');
+    if (!safeEqual(record.regOTT, regOTT.toLowerCase())) {
+      storage.delete('registration', mpinId);
+      throw new HttpError(400, 'M-Pin ID not found.');
+    }
+    if (!record.activateKey || !safeEqual(record.activateKey, signMessage(record.mpinId + record.regOTT, key))) throw new HttpError(401, 'M-PinID not active.');
+    const hash = toHex(mpin.hashId(fromHex(mpinId)));
+    const clientSecretShare = await deps.dta1().clientSecretShare(hash, record.mobile);
+    if (!storage.take('registration', mpinId)) throw new HttpError(400, 'M-Pin ID not found.'); // a concurrent call won
+    return { clientSecretShare, params: deps.dta2().clientSecretParams(hash, record.mobile) };
+  }
+
+  async function callPermitHook(mpinIdHex: string): Promise<void> {
+    let res: Response;
+    try {
+      res = await fetch(`${deps.permitUserURL()}?mpin_id=${encodeURIComponent(mpinIdHex)}`, { signal: AbortSignal.timeout(10_000) });
+    } catch (e) {
+      throw new HttpError(500, `relying party unreachable: ${(e as Error).message}`);
+    }
+    if (res.status !== 200) {
+      const data = await res.json().catch(() => ({}));
+      throw new HttpError(res.status >= 500 ? 500 : res.status, typeof data?.message === 'string' ? data.message : 'Time permit refused: this identity has been revoked');
+    }
+  }
+
+  /** GET /rps/timePermit/<mpinId>: today's share from the first D-TA (cached), and what the client needs for the second. */
+  async function timePermit(mpinIdHex: string) {
+    const id = identity(mpinIdHex);
+    await callPermitHook(id.hex);
+    const hash = hashOf(id);
+    const day = epochDay(new Date(now()));
+    let permit = storage.get('permit', `${hash}/${day}`)?.timePermit;
+    if (!permit) {
+      // like Milagro, fetch a random run of days at once so that the D-TA cannot tell logins apart by day
+      const permits = await deps.dta1().timePermits(hash, 7 + randomInt(7));
+      for (const [d, p] of Object.entries(permits)) storage.put('permit', `${hash}/${d}`, { timePermit: p }, (Number(d) + 2) * 86_400_000);
+      permit = permits[String(day)];
+      if (!permit) throw new HttpError(500, 'D-TA gave no time permit for today');
+    }
+    return { date: day, signature: signMessage(hash, key), storageId: hash, timePermit: permit, message: 'M-Pin Time Permit Generated', version: '0.3' };
+  }
+
+  /** POST /rps/pass1: store U, UT and a fresh challenge y for 15 s. */
+  function pass1(body: { mpin_id: string; U: string; UT?: string }) {
+    const id = identity(body.mpin_id);
+    try {
+      mpin.g1FromBytes(fromHex(body.U), 'U');
+      if (body.UT) mpin.g1FromBytes(fromHex(body.UT), 'UT');
+    } catch (e) {
+      throw new HttpError(403, (e as Error).message);
+    }
+    const y = toHex(mpin.randomMasterSecret());
+    storage.put('pass1', id.hex, { u: body.U.toLowerCase(), ut: body.UT?.toLowerCase() ?? null, y }, now() + PASS1_LIFETIME_MS);
+    return { y, pass: 1, message: 'OK', version: '0.3' };
+  }
+
+  /** POST /rps/pass2: check V once against the pass-1 record; the verdict waits in an auth record for /authenticate. */
+  async function pass2(body: { mpin_id: string; V: string; WID: string }) {
+    const id = identity(body.mpin_id);
+    const p1 = storage.take('pass1', id.hex); // single use: a replayed pass 2 finds nothing
+    if (!p1) throw new HttpError(403, 'Invalid pass one data');
+    let v: Uint8Array;
+    try {
+      v = fromHex(body.V);
+      mpin.g1FromBytes(v, 'V');
+    } catch (e) {
+      throw new HttpError(403, (e as Error).message);
+    }
+    const check = await getVerifier();
+    const t = new Date(now());
+    const today = epochDay(t);
+    // midnight grace: during the first hour of a UTC day, a permit from yesterday is still accepted
+    const days = t.getUTCHours() < 1 ? [today, today - 1] : [today];
+    const inputs = { mpinId: id.bytes, y: fromHex(p1.y), u: fromHex(p1.u), ut: p1.ut ? fromHex(p1.ut) : undefined, v };
+    const date = days.find((d) => inputs.ut && check.verify({ ...inputs, date: d }));
+    const authOTT = randomHex(16);
+    storage.put('auth', authOTT, { mpinId: id.hex, userId: id.fields.userID, ok: date !== undefined, wid: body.WID, date: date ?? today, claimed: false }, now() + AUTH_LIFETIME_MS);
+    if (body.WID !== '0') {
+      // attach to the live access number, if there is one; a wrong number surfaces as 412 at /rps/authenticate
+      storage.update('access', body.WID, (a) => (a.used ? a : { ...a, authOTT, status: 'user', userId: id.fields.userID }));
+    }
+    return { authOTT, pass: 2, version: '0.3' };
+  }
+
+  /** Milagro's attempt counting: 401 for a wrong PIN, 410 once the limit is reached (and ever after). */
+  function countAttempt(mpinId: string, ok: boolean): { status: number; message: string } {
+    const count = storage.get('attempts', mpinId)?.count ?? 0;
+    if (ok && count < config.MAX_INVALID_LOGIN_ATTEMPTS) {
+      storage.delete('attempts', mpinId);
+      return { status: 200, message: 'Authentication successful' };
+    }
+    const next = count + 1;
+    storage.put('attempts', mpinId, { count: next });
+    if (next >= config.MAX_INVALID_LOGIN_ATTEMPTS) return { status: 410, message: 'This M-Pin identity is blocked: too many wrong PINs.' };
+    return { status: 401, message: 'Wrong PIN.' };
+  }
+
+  /** POST /rps/authenticate (the phone): the verdict for an access-number sign-in; on success waits for the PC. */
+  async function mobileAuthenticate(authOTT: string) {
+    const auth = storage.get('auth', authOTT);
+    const access = auth && auth.wid !== '0' ? storage.get('access', auth.wid) : undefined;
+    if (!auth || !access || access.authOTT !== authOTT || access.used) throw new HttpError(412, 'Invalid or expired access number');
+    const result = countAttempt(auth.mpinId, auth.ok);
+    if (result.status !== 200) {
+      storage.delete('auth', authOTT);
+      storage.update('access', auth.wid, (a) => ({ ...a, status: 'new', authOTT: '', authStatus: result.status, message: result.message }));
+      throw new HttpError(result.status, result.message);
+    }
+    storage.update('access', auth.wid, (a) => ({ ...a, status: 'authenticate', authStatus: 200, message: result.message, used: true, userId: auth.userId }));
+    const ready = await waitFor(() => storage.get('access', auth.wid)?.browserReady === true, MOBILE_WAIT_MS);
+    const done = storage.get('access', auth.wid);
+    if (!ready || !done) throw new HttpError(408, 'Authentication timed out');
+    if (done.authStatus !== 200) throw new HttpError(done.authStatus, done.message);
+    return { logoutURL: done.logoutURL, logoutData: done.logoutData ?? {} };
+  }
+
+  /** Polls `condition` until true or `ms` elapse; ends early when the server closes. */
+  async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
+    const ctrl = new AbortController();
+    waits.add(ctrl);
+    try {
+      const end = Date.now() + ms;
+      while (!condition()) {
+        if (Date.now() >= end || ctrl.signal.aborted) return false;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return true;
+    } finally {
+      waits.delete(ctrl);
+    }
+  }
+
+  /** Private POST /authenticate (the relying party, for the browser's session). */
+  function authenticate(body: { authOTT: string; logoutURL?: string; logoutData?: Record<string, string> | null }) {
+    const auth = storage.get('auth', body.authOTT);
+    if (!auth || auth.claimed) throw new HttpError(408, 'Expired authentication request');
+    storage.update('auth', body.authOTT, (a) => ({ ...a, claimed: true }));
+    let result: { status: number; message: string };
+    if (auth.wid !== '0') {
+      const access = storage.get('access', auth.wid);
+      if (!access || access.authOTT !== body.authOTT || access.authStatus !== 200) throw new HttpError(408, 'Expired authentication request');
+      storage.update('access', auth.wid, (a) => ({ ...a, logoutURL: body.logoutURL ?? LOGOUT_URL, logoutData: body.logoutData ?? null }));
+      result = { status: 200, message: access.message };
+    } else {
+      result = countAttempt(auth.mpinId, auth.ok);
+    }
+    return { userId: auth.userId, mpinId: auth.mpinId, ...result };
+  }
+
+  /** Private POST /loginResult: the relying party has (or has not) signed the browser in; releases the phone. */
+  function loginResult(body: { authOTT: string; status: number; message?: string; logoutURL?: string; logoutData?: Record<string, string> | null }) {
+    const auth = storage.take('auth', body.authOTT);
+    if (!auth) throw new HttpError(404, 'Unknown authentication');
+    if (auth.wid !== '0') {
+      storage.update('access', auth.wid, (a) => ({
+        ...a,
+        browserReady: true,
+        logoutURL: body.logoutURL ?? (a.logoutURL || LOGOUT_URL),
+        logoutData: body.logoutData ?? a.logoutData,
+        ...(body.status !== 200 ? { authStatus: body.status, message: body.message ?? 'Refused by the relying party' } : {}),
+      }));
+    }
+  }
+
+  /** POST /rps/getAccessNumber: a fresh number, unique among live ones, and the PC's polling handle. */
+  function getAccessNumber() {
+    const ttl = config.ACCESS_NUMBER_TTL_SECONDS;
+    const start = now();
+    const expires = start + (ttl + config.ACCESS_NUMBER_GRACE_SECONDS) * 1000;
+    const webOTT = randomHex(16);
+    const rules = { digits: config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6, useCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM, cSum: 1 };
+    const record: AccessRecord = { webOTT, status: 'new', userId: '', authOTT: '', authStatus: 0, message: '', logoutURL: '', logoutData: null, browserReady: false, used: false };
+    for (let i = 0; i < 100; i++) {
+      const wid = generateAccessNumber(rules);
+      if (storage.insert('access', wid, record, expires)) {
+        storage.put('webott', webOTT, { wid }, expires);
+        return { accessNumber: wid, webOTT, ttlSeconds: ttl, localTimeStart: start, localTimeEnd: start + ttl * 1000 };
+      }
+    }
+    throw new HttpError(503, 'No access number available; try again');
+  }
+
+  function accessByWebOtt(webOTT: string) {
+    const wid = storage.get('webott', webOTT.toLowerCase())?.wid;
+    return wid ? storage.get('access', wid) : undefined;
+  }
+
+  /** POST /rps/access (v2): always 200, with the state of the PC's access number. */
+  function accessStatus(webOTT: string) {
+    const a = accessByWebOtt(webOTT);
+    if (!a) return { status: 'expired', statusCode: 0, userId: '', redirectURL: '', authOTT: '' };
+    const authenticated = a.status === 'authenticate' && a.authStatus === 200;
+    return { status: authenticated ? 'authenticate' : a.status, statusCode: 0, userId: a.userId, redirectURL: '', authOTT: authenticated ? a.authOTT : '' };
+  }
+
+  /** POST /rps/accessnumber (v1): 200 {authOTT} once the phone signed in, 401 while pending, 404 when unknown. */
+  function accessV1(webOTT: string) {
+    const a = accessByWebOtt(webOTT);
+    if (!a) throw new HttpError(404, 'Unknown or expired access number');
+    if (a.status !== 'authenticate' || a.authStatus !== 200) throw new HttpError(401, 'Not authenticated yet');
+    return { authOTT: a.authOTT };
+  }
+
+  /** POST /rps/codeStatus (native apps): lets the PC show "Authenticating user: X" before the PIN. */
+  function codeStatus(body: { status: 'wid' | 'user'; wid: string; userId?: string }) {
+    const updated = storage.update('access', body.wid, (a) => (a.used ? a : { ...a, status: body.status === 'user' ? 'user' : a.status, userId: body.userId ?? a.userId }));
+    if (!updated) throw new HttpError(400, 'Invalid or expired access number');
+    return body.status === 'wid' ? { PrerollId: '', AppName: 'M-Pin demo', AppLogoUrl: '' } : { Status: 'OK' };
+  }
+
+  return {
+    rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
+    clientSettings,
+    register,
+    activate,
+    signature,
+    timePermit,
+    pass1,
+    pass2,
+    mobileAuthenticate,
+    authenticate,
+    loginResult,
+    getAccessNumber,
+    accessStatus,
+    accessV1,
+    codeStatus,
+    async close() {
+      for (const w of waits) w.abort();
+    },
+  };
+}
+
+export type Rps = ReturnType<typeof createRps>;

@@ -1,0 +1,72 @@
+/**
+ * The server's storage interface: typed records by kind and key, each with an optional expiry, like the
+ * record store of Milagro's RPS. Small on purpose, so that a multi-instance deployment can put the shared
+ * state (registrations, attempt counters, access numbers, pass-1 records, sessions) in PostgreSQL by
+ * implementing these few methods. The SQLite implementation (sqlite.ts) is the embedded default.
+ */
+
+/** Every kind of record the server keeps, with the shape of its value. */
+export interface RecordKinds {
+  /** PUT /rps/user until the signature is fetched (single use). */
+  registration: { mpinId: string; userId: string; regOTT: string; activateKey: string | null; mobile: 0 | 1; deviceName: string; expireTime: string };
+  /** Pass-1 values, 15 s. */
+  pass1: { u: string; ut: string | null; y: string };
+  /** An authentication result awaiting /authenticate: keyed by authOTT. */
+  auth: { mpinId: string; userId: string; ok: boolean; wid: string; date: number; claimed: boolean };
+  /** An access number (keyed by the number), and its poll handle (webOTT → number). */
+  access: {
+    webOTT: string;
+    status: 'new' | 'user' | 'authenticate';
+    userId: string;
+    authOTT: string;
+    /** The phone's result: 200, 401, 410… 0 while pending. */
+    authStatus: number;
+    message: string;
+    logoutURL: string;
+    logoutData: Record<string, string> | null;
+    browserReady: boolean;
+    used: boolean;
+  };
+  webott: { wid: string };
+  /** Wrong PINs in a row, per mpin_id; never expires. */
+  attempts: { count: number };
+  /** Revoked user ids and mpin_ids (key), with when and why. */
+  revoked: { reason: string };
+  /** Registered devices, per mpin_id: the RP's record of device names (setDeviceName). */
+  device: { userId: string; deviceName: string; mobile: 0 | 1 };
+  /** The first D-TA's time permits cached by the RPS, key `${hashMpinId}/${day}`. */
+  permit: { timePermit: string };
+  /** Demo relying-party sessions, keyed by session id. */
+  session: { userId: string | null; mpinId: string | null; loggedInAt: number | null };
+  /** The built-in mailbox. */
+  mail: { to: string; from: string; subject: string; text: string; html: string };
+}
+
+export type Kind = keyof RecordKinds;
+
+export interface StoredRecord<K extends Kind> {
+  key: string;
+  value: RecordKinds[K];
+  created: number;
+  expires: number | null;
+}
+
+export interface Storage {
+  /** The value, or undefined when absent or expired. */
+  get<K extends Kind>(kind: K, key: string): RecordKinds[K] | undefined;
+  /** Inserts or replaces; `expiresAt` in ms since the epoch, null for never. */
+  put<K extends Kind>(kind: K, key: string, value: RecordKinds[K], expiresAt?: number | null): void;
+  /** Inserts only when no live record has that key; false when one does. */
+  insert<K extends Kind>(kind: K, key: string, value: RecordKinds[K], expiresAt?: number | null): boolean;
+  /** Applies `change` to the live record atomically and keeps its expiry; undefined when absent. */
+  update<K extends Kind>(kind: K, key: string, change: (value: RecordKinds[K]) => RecordKinds[K]): RecordKinds[K] | undefined;
+  /** Removes and returns the live record: the primitive behind every single-use token. */
+  take<K extends Kind>(kind: K, key: string): RecordKinds[K] | undefined;
+  delete(kind: Kind, key: string): boolean;
+  /** Live records of a kind, newest first. */
+  list<K extends Kind>(kind: K, limit?: number): StoredRecord<K>[];
+  /** Expiry time of a live record (ms), null for never, undefined when absent. */
+  expiresAt(kind: Kind, key: string): number | null | undefined;
+  purgeExpired(): number;
+  close(): void;
+}

@@ -1,0 +1,446 @@
+/**
+ * The in-browser PIN pad (M-Pin-In-Browser) of the demo site's home page: registration with e-mail
+ * activation, PIN setup, and sign-in with the PIN, as Milagro's PIN pad and mpinjs do (mpin-protocol.md
+ * §6.2–6.4, §8.2). Identities live in this page's localStorage (store.ts); the PIN is never stored.
+ * The markup it drives is rendered by server/rpa/site.ts and documented in server/rpa/PINPAD.md.
+ */
+import { fromHex, mpin, parseMpinId, pinFromDigits, toHex } from '../../lib/mpin/index.ts';
+import { isEmail } from '../rpa/email.ts';
+import { type ClientSettings, NetworkError, byId, loadClientSettings, messageOf, requestJson, resolveUrl, withPath } from './http.ts';
+import { type Account, deleteAccount, getAccount, getPrefs, listAccounts, putAccount, setPrefs } from './store.ts';
+
+type View = 'loading' | 'identities' | 'register' | 'confirm' | 'setup-pin' | 'pin' | 'blocked';
+type Permit = { ok: true; date: number; timePermit: Uint8Array } | { ok: false; status: number; message: string };
+
+const root = byId('mpin-pinpad');
+const statusEl = byId('mpin-status');
+let settings: ClientSettings;
+/** The identity being registered or signed in with. */
+let current: string | null = null;
+/** The client secret between "I confirmed my email" and PIN setup: memory only, wiped after use. */
+let clientSecret: Uint8Array | null = null;
+let permit: Promise<Permit> | null = null;
+let busy = false;
+/** No focus moves before the first view is up: the page keeps its normal start (skip link first). */
+let started = false;
+
+const userIdOf = (mpinId: string): string => {
+  try {
+    return parseMpinId(mpinId).fields.userID;
+  } catch {
+    return '(unreadable identity)';
+  }
+};
+
+function say(message: string, kind: 'info' | 'error' | 'success' = 'info'): void {
+  statusEl.textContent = message;
+  statusEl.dataset.kind = kind;
+}
+
+function show(view: View, focus = true): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-mpin-view]')) el.hidden = el.dataset.mpinView !== view;
+  root.dataset.mpinState = view;
+  const hasIdentities = listAccounts().length > 0;
+  for (const el of root.querySelectorAll<HTMLElement>('[data-mpin-needs-identities]')) el.hidden = !hasIdentities;
+  for (const el of root.querySelectorAll<HTMLElement>('.mpin-current-user')) el.textContent = current ? userIdOf(current) : '';
+  if (!focus || !started) return;
+  const panel = root.querySelector<HTMLElement>(`[data-mpin-view="${view}"]`);
+  const target = panel?.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled])') ?? panel?.querySelector<HTMLElement>('h3');
+  target?.focus();
+}
+
+function setBusy(on: boolean): void {
+  busy = on;
+  root.setAttribute('aria-busy', String(on));
+  for (const b of root.querySelectorAll<HTMLButtonElement>('button:not([data-mpin-digit]):not([data-mpin-key])')) b.disabled = on;
+}
+
+/** Runs one user action: one at a time, with network failures reported in the status region. */
+async function act(work: () => Promise<void>): Promise<void> {
+  if (busy) return;
+  setBusy(true);
+  try {
+    await work();
+  } catch (e) {
+    say(e instanceof NetworkError ? e.message : `Something went wrong: ${(e as Error).message}`, 'error');
+  } finally {
+    setBusy(false);
+  }
+}
+
+// ------------------------------------------------------------------ identities
+function renderIdentities(): void {
+  const list = byId<HTMLUListElement>('mpin-identity-list');
+  list.replaceChildren();
+  for (const [mpinId, account] of listAccounts()) {
+    const userId = userIdOf(mpinId);
+    const li = document.createElement('li');
+    li.className = 'mpin-identity';
+    li.dataset.mpinId = mpinId;
+    li.dataset.mpinState = account.state;
+    const name = document.createElement('span');
+    name.className = 'mpin-identity-name';
+    name.textContent = userId;
+    const select = document.createElement('button');
+    select.type = 'button';
+    select.className = 'mpin-identity-select';
+    if (account.state === 'REGISTERED') {
+      select.textContent = 'Sign in';
+      select.setAttribute('aria-label', `Sign in as ${userId}`);
+    } else {
+      select.textContent = 'Finish registration';
+      select.setAttribute('aria-label', `Finish the registration of ${userId}`);
+    }
+    select.addEventListener('click', () => selectIdentity(mpinId));
+    const remove = document.createElement('button');
+    remove.type = 'button';
+    remove.className = 'mpin-identity-remove secondary';
+    remove.textContent = 'Remove';
+    remove.setAttribute('aria-label', `Remove ${userId} from this browser`);
+    remove.addEventListener('click', () => {
+      if (!confirm(`Are you sure you wish to remove the M-Pin identity ${userId} from this browser?`)) return;
+      deleteAccount(mpinId);
+      say(`${userId} was removed from this browser.`);
+      home();
+    });
+    li.append(name, ' ', select, ' ', remove);
+    list.append(li);
+  }
+}
+
+function home(): void {
+  current = null;
+  clientSecret = null;
+  if (listAccounts().length === 0) return showRegister();
+  renderIdentities();
+  show('identities');
+}
+
+function selectIdentity(mpinId: string): void {
+  const account = getAccount(mpinId);
+  if (!account) return home();
+  current = mpinId;
+  setPrefs({ identity: mpinId });
+  if (account.state === 'REGISTERED') return showPin();
+  say(`Confirm your e-mail address, then press “I confirmed my email”.`);
+  show('confirm');
+}
+
+// ------------------------------------------------------------------ registration
+function suggestDeviceName(): string {
+  const ua = navigator.userAgent;
+  const platform = /iPhone|iPad|iPod/.test(ua) ? 'iOS' : /Android/.test(ua) ? 'and' : /Windows/.test(ua) ? 'win' : /Mac/.test(ua) ? 'mac' : /Linux|X11/.test(ua) ? 'lin' : 'web';
+  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  return platform + browser;
+}
+
+function showRegister(prefillEmail = ''): void {
+  current = null;
+  const email = byId<HTMLInputElement>('mpin-email');
+  if (prefillEmail) email.value = prefillEmail;
+  const deviceField = byId('mpin-device-name-field');
+  deviceField.hidden = !settings.setDeviceName;
+  const device = byId<HTMLInputElement>('mpin-device-name');
+  if (settings.setDeviceName && !device.value) device.value = getPrefs().device ?? suggestDeviceName();
+  show('register');
+}
+
+async function register(): Promise<void> {
+  const emailInput = byId<HTMLInputElement>('mpin-email');
+  const userId = emailInput.value.trim().toLowerCase();
+  if (!isEmail(userId)) {
+    emailInput.setAttribute('aria-invalid', 'true');
+    say('Please enter a valid e-mail address.', 'error');
+    emailInput.focus();
+    return;
+  }
+  emailInput.removeAttribute('aria-invalid');
+  const body: Record<string, unknown> = { userId, mobile: 0 };
+  if (settings.setDeviceName) {
+    const deviceName = byId<HTMLInputElement>('mpin-device-name').value.trim().slice(0, 64) || suggestDeviceName();
+    body.deviceName = deviceName;
+    setPrefs({ device: deviceName });
+  }
+  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>('PUT', resolveUrl(settings.registerURL), body);
+  if (answer.status !== 200 || typeof answer.data.mpinId !== 'string') {
+    say(`We could not complete your registration: ${messageOf(answer, `error ${answer.status}`)}`, 'error');
+    return;
+  }
+  const mpinId = answer.data.mpinId.toLowerCase();
+  putAccount(mpinId, { regOTT: answer.data.regOTT, token: '', state: answer.data.active ? 'ACTIVATED' : 'STARTED' });
+  current = mpinId;
+  setPrefs({ identity: mpinId });
+  if (answer.data.active) return confirmed();
+  say(`We sent an e-mail to ${userId}.`);
+  show('confirm');
+}
+
+async function resend(): Promise<void> {
+  const account = current ? getAccount(current) : undefined;
+  if (!current || !account) return home();
+  const userId = userIdOf(current);
+  const body: Record<string, unknown> = { userId, mobile: 0, regOTT: account.regOTT };
+  if (settings.setDeviceName) body.deviceName = getPrefs().device ?? suggestDeviceName();
+  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>('PUT', withPath(settings.registerURL, current), body);
+  if (answer.status !== 200 || typeof answer.data.mpinId !== 'string') {
+    say(`We could not send the e-mail again: ${messageOf(answer, `error ${answer.status}`)}`, 'error');
+    return;
+  }
+  // a registration that had expired is started afresh under a new mpin_id
+  const mpinId = answer.data.mpinId.toLowerCase();
+  if (mpinId !== current) deleteAccount(current);
+  putAccount(mpinId, { regOTT: answer.data.regOTT, token: '', state: answer.data.active ? 'ACTIVATED' : 'STARTED' });
+  current = mpinId;
+  setPrefs({ identity: mpinId });
+  if (answer.data.active) return confirmed();
+  say(`We sent the e-mail to ${userId} again.`);
+  show('confirm', false);
+}
+
+/** "I confirmed my email": the first share from the RPS, the second from the cloud D-TA, combined. */
+async function confirmed(): Promise<void> {
+  const account = current ? getAccount(current) : undefined;
+  if (!current || !account) return home();
+  const mpinId = current;
+  const userId = userIdOf(mpinId);
+  const sig = await requestJson<{ clientSecretShare: string; params: string }>('GET', `${withPath(settings.signatureURL, mpinId)}?regOTT=${encodeURIComponent(account.regOTT)}`);
+  if (sig.status === 401) {
+    say('Identity not verified! Open the link in the e-mail and press “Confirm and activate” first.', 'error');
+    show('confirm', false);
+    return;
+  }
+  if (sig.status === 400 || sig.status === 404) {
+    deleteAccount(mpinId);
+    say(`Identity expired! Please register ${userId} again.`, 'error');
+    showRegister(userId);
+    return;
+  }
+  if (sig.status !== 200 || typeof sig.data.clientSecretShare !== 'string') {
+    say(`We could not complete your registration: ${messageOf(sig, `error ${sig.status}`)}`, 'error');
+    return;
+  }
+  const cloud = await requestJson<{ clientSecret: string }>('GET', `${resolveUrl(settings.certivoxURL)}clientSecret?${sig.data.params}`);
+  if (cloud.status !== 200 || typeof cloud.data.clientSecret !== 'string') {
+    say(`We could not complete your registration: the second share was refused (${messageOf(cloud, `error ${cloud.status}`)}).`, 'error');
+    return;
+  }
+  clientSecret = mpin.recombineG1(fromHex(sig.data.clientSecretShare, 'clientSecretShare'), fromHex(cloud.data.clientSecret, 'clientSecret'));
+  putAccount(mpinId, { ...account, state: 'ACTIVATED' });
+  say(`Your e-mail address is confirmed. Choose a 4-digit PIN for ${userId}.`, 'success');
+  show('setup-pin');
+}
+
+async function setupPin(): Promise<void> {
+  const input = byId<HTMLInputElement>('mpin-new-pin');
+  const pin = readPin(input);
+  if (pin === null || !current) return;
+  const account = getAccount(current);
+  if (!account || !clientSecret) {
+    say('The registration was interrupted. Please register again.', 'error');
+    if (current) deleteAccount(current);
+    return showRegister(current ? userIdOf(current) : '');
+  }
+  const token = mpin.extractPin(fromHex(current), pin, clientSecret);
+  clientSecret.fill(0);
+  clientSecret = null;
+  input.value = '';
+  putAccount(current, { regOTT: account.regOTT, token: toHex(token), state: 'REGISTERED' });
+  say(`Congratulations! Your M-Pin identity ${userIdOf(current)} is set up. Enter your PIN to sign in.`, 'success');
+  showPin();
+}
+
+// ------------------------------------------------------------------ sign-in
+function readPin(input: HTMLInputElement): number | null {
+  try {
+    const pin = pinFromDigits(input.value.trim(), 4);
+    input.removeAttribute('aria-invalid');
+    return pin;
+  } catch {
+    input.setAttribute('aria-invalid', 'true');
+    say('The PIN must be 4 digits.', 'error');
+    input.focus();
+    return null;
+  }
+}
+
+function showPin(): void {
+  if (current) permit = fetchPermit(current);
+  byId<HTMLInputElement>('mpin-pin').value = '';
+  show('pin');
+}
+
+/** Today's time permit: the first share from the RPS (every time), the second from the cloud D-TA (cached per day). */
+async function fetchPermit(mpinId: string): Promise<Permit> {
+  try {
+    const local = await requestJson<{ date: number; signature: string; storageId: string; timePermit: string }>('GET', withPath(settings.timePermitsURL, mpinId));
+    if (local.status !== 200 || typeof local.data.timePermit !== 'string') return { ok: false, status: local.status, message: messageOf(local, '') };
+    const { date, signature, storageId } = local.data;
+    const account = getAccount(mpinId);
+    let cloudShare = account?.timePermitCache?.date === date ? account.timePermitCache.timePermit : '';
+    if (!cloudShare) {
+      const q = new URLSearchParams({ app_id: settings.appID, mobile: '0', hash_mpin_id: storageId, signature });
+      const cloud = await requestJson<{ timePermit: string }>('GET', `${resolveUrl(settings.certivoxURL)}timePermit?${q.toString()}`);
+      if (cloud.status !== 200 || typeof cloud.data.timePermit !== 'string') return { ok: false, status: cloud.status, message: messageOf(cloud, '') };
+      cloudShare = cloud.data.timePermit;
+      if (account) putAccount(mpinId, { ...account, timePermitCache: { date, timePermit: cloudShare } });
+    }
+    return { ok: true, date, timePermit: mpin.recombineG1(fromHex(local.data.timePermit, 'timePermit'), fromHex(cloudShare, 'timePermit')) };
+  } catch (e) {
+    return { ok: false, status: 0, message: (e as Error).message };
+  }
+}
+
+function blocked(message: string): void {
+  const el = byId('mpin-blocked-message');
+  el.textContent = message;
+  say(message, 'error');
+  show('blocked');
+}
+
+async function signIn(): Promise<void> {
+  const input = byId<HTMLInputElement>('mpin-pin');
+  const pin = readPin(input);
+  if (pin === null || !current) return;
+  const mpinId = current;
+  const userId = userIdOf(mpinId);
+  const account: Account | undefined = getAccount(mpinId);
+  if (!account || account.state !== 'REGISTERED') return home();
+  say('Signing in…');
+
+  let p = await (permit ?? fetchPermit(mpinId));
+  if (!p.ok && p.status === 0) p = await fetchPermit(mpinId);
+  permit = null;
+  if (!p.ok) {
+    input.value = '';
+    if ([401, 403, 410].includes(p.status)) {
+      blocked(`Your M-Pin identity ${userId} has been revoked: this site no longer accepts it (error getting the time permit: ${p.status}).`);
+    } else {
+      say(p.status === 0 ? new NetworkError().message : `Error getting the time permit: ${p.status}${p.message ? ` (${p.message})` : ''}.`, 'error');
+      permit = fetchPermit(mpinId);
+    }
+    return;
+  }
+
+  const idBytes = fromHex(mpinId);
+  const c1 = mpin.client1({ mpinId: idBytes, pin, token: fromHex(account.token, 'token'), date: p.date, timePermit: p.timePermit });
+  input.value = '';
+  const base = resolveUrl(settings.mpinAuthServerURL).replace(/\/+$/, '');
+  try {
+    const pass1 = await requestJson<{ y: string }>('POST', `${base}/pass1`, { mpin_id: mpinId, U: toHex(c1.u), UT: c1.ut ? toHex(c1.ut) : undefined, pass: 1 });
+    if (pass1.status !== 200 || typeof pass1.data.y !== 'string') return void say(`Sign-in failed at pass 1: ${messageOf(pass1, `error ${pass1.status}`)}`, 'error');
+    const v = mpin.client2(c1.x, fromHex(pass1.data.y, 'y'), c1.sec);
+    const pass2 = await requestJson<{ authOTT: string }>('POST', `${base}/pass2`, { mpin_id: mpinId, V: toHex(v), WID: '0', OTP: false, pass: 2 });
+    if (pass2.status !== 200 || typeof pass2.data.authOTT !== 'string') return void say(`Sign-in failed at pass 2: ${messageOf(pass2, `error ${pass2.status}`)}`, 'error');
+    const auth = await requestJson('POST', resolveUrl(root.dataset.mpinAuthenticateUrl ?? settings.authenticateURL ?? '/mpinAuthenticate'), {
+      mpinResponse: { version: '0.3', authOTT: pass2.data.authOTT, pass: 2 },
+    });
+    switch (auth.status) {
+      case 200:
+        say(`Signed in as ${userId}.`, 'success');
+        location.assign(root.dataset.mpinSuccessUrl ?? '/protected');
+        return;
+      case 401:
+        say('Incorrect PIN!', 'error');
+        break;
+      case 410:
+        deleteAccount(mpinId);
+        current = null;
+        return blocked(`You have entered a wrong PIN too many times. Your M-Pin identity ${userId} has been revoked.`);
+      case 403:
+        say('You are not authorized!', 'error');
+        break;
+      case 408:
+        say('The auth request expired!', 'error');
+        break;
+      default:
+        say(`Sign-in failed: ${messageOf(auth, `error ${auth.status}`)}`, 'error');
+    }
+  } finally {
+    c1.sec.fill(0);
+    c1.x.fill(0);
+  }
+  permit = fetchPermit(mpinId);
+  input.focus();
+}
+
+// ------------------------------------------------------------------ wiring
+function wireKeypads(): void {
+  for (const pad of root.querySelectorAll<HTMLElement>('[data-mpin-keypad]')) {
+    const input = byId<HTMLInputElement>(pad.dataset.mpinKeypad!);
+    pad.addEventListener('click', (event) => {
+      const button = (event.target as HTMLElement).closest('button');
+      if (!button || !pad.contains(button)) return;
+      if (button.dataset.mpinDigit !== undefined) {
+        if (input.value.length < 4) input.value += button.dataset.mpinDigit;
+      } else if (button.dataset.mpinKey === 'clear') {
+        input.value = '';
+      } else if (button.dataset.mpinKey === 'back') {
+        input.value = input.value.slice(0, -1);
+      }
+    });
+  }
+  // digits only in the PIN fields
+  for (const id of ['mpin-pin', 'mpin-new-pin']) {
+    const input = byId<HTMLInputElement>(id);
+    input.addEventListener('input', () => {
+      const digits = input.value.replace(/\D+/g, '').slice(0, 4);
+      if (digits !== input.value) input.value = digits;
+    });
+  }
+}
+
+function wire(): void {
+  byId('mpin-register-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void act(register);
+  });
+  byId('mpin-setup-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void act(setupPin);
+  });
+  byId('mpin-signin-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void act(signIn);
+  });
+  byId('mpin-confirmed').addEventListener('click', () => void act(confirmed));
+  byId('mpin-resend').addEventListener('click', () => void act(resend));
+  root.addEventListener('click', (event) => {
+    const button = (event.target as HTMLElement).closest<HTMLElement>('[data-mpin-action]');
+    if (!button || busy) return;
+    switch (button.dataset.mpinAction) {
+      case 'register':
+        say('');
+        return showRegister();
+      case 'identities':
+        say('');
+        return home();
+      case 'cancel-registration':
+        if (current && getAccount(current)?.state !== 'REGISTERED') deleteAccount(current);
+        say('The registration was cancelled.');
+        return home();
+    }
+  });
+  wireKeypads();
+}
+
+async function start(): Promise<void> {
+  wire();
+  try {
+    settings = await loadClientSettings(root.dataset.mpinClientSettings ?? '/rps/clientSettings');
+  } catch (e) {
+    say((e as Error).message, 'error');
+    return;
+  }
+  const preferred = getPrefs().identity;
+  const accounts = listAccounts();
+  const last = accounts.find(([id]) => id === preferred);
+  if (accounts.length === 1 && last && last[1].state === 'REGISTERED') {
+    current = last[0];
+    showPin();
+  } else {
+    home();
+  }
+  started = true;
+}
+
+void start();
