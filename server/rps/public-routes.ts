@@ -70,5 +70,7 @@ export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
   // the PC polls every 3 s: 20 a minute per page, so allow a few pages per address
   app.post('/access', limit(perMinute * 2), async (req) => rps.accessStatus(parse(WebOttBody, req.body ?? {}, 400).webOTT));
   app.post('/accessnumber', limit(perMinute * 2), async (req) => rps.accessV1(parse(WebOttBody, req.body ?? {}, 400).webOTT));
+  app.post('/getQrUrl', limit(perMinute), async () => rps.getQrUrl());
+  app.get('/mobileConfig', async (_req, reply) => reply.code(404).send({ version: '0.3', message: 'Native mobile apps are not configured on this server' }));
   app.post('/codeStatus', limit(perMinute), async (req) => rps.codeStatus(parse(CodeStatusBody, req.body ?? {}, 400)));
 }

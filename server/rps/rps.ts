@@ -315,22 +315,34 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     }
   }
 
-  /** POST /rps/getAccessNumber: a fresh number, unique among live ones, and the PC's polling handle. */
-  function getAccessNumber() {
+  /** A live access record under a fresh wid from `draw`, and the PC's polling handle for it. */
+  function newAccess(draw: () => string) {
     const ttl = config.ACCESS_NUMBER_TTL_SECONDS;
     const start = now();
     const expires = start + (ttl + config.ACCESS_NUMBER_GRACE_SECONDS) * 1000;
     const webOTT = randomHex(16);
-    const rules = { digits: config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6, useCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM, cSum: 1 };
     const record: AccessRecord = { webOTT, status: 'new', userId: '', authOTT: '', authStatus: 0, message: '', logoutURL: '', logoutData: null, browserReady: false, used: false };
     for (let i = 0; i < 100; i++) {
-      const wid = generateAccessNumber(rules);
+      const wid = draw();
       if (storage.insert('access', wid, record, expires)) {
         storage.put('webott', webOTT, { wid }, expires);
-        return { accessNumber: wid, webOTT, ttlSeconds: ttl, localTimeStart: start, localTimeEnd: start + ttl * 1000 };
+        return { wid, webOTT, ttlSeconds: ttl, localTimeStart: start, localTimeEnd: start + ttl * 1000 };
       }
     }
     throw new HttpError(503, 'No access number available; try again');
+  }
+
+  /** POST /rps/getAccessNumber: a fresh number, unique among live ones, and the PC's polling handle. */
+  function getAccessNumber() {
+    const rules = { digits: config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6, useCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM, cSum: 1 };
+    const { wid, ...rest } = newAccess(() => generateAccessNumber(rules));
+    return { accessNumber: wid, ...rest };
+  }
+
+  /** POST /rps/getQrUrl (Milagro's native-app variant): the same record under a random 32-hex id, in a URL for a QR code. */
+  function getQrUrl() {
+    const { wid, ...rest } = newAccess(() => randomHex(16));
+    return { qrUrl: `${ctx.publicUrl}/#${wid}`, ...rest };
   }
 
   function accessByWebOtt(webOTT: string) {
@@ -374,6 +386,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     authenticate,
     loginResult,
     getAccessNumber,
+    getQrUrl,
     accessStatus,
     accessV1,
     codeStatus,

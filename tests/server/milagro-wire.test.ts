@@ -196,4 +196,23 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
     server.ctx.storage.delete('revoked', 'grace@example.com');
     expect('date' in (await phone.timePermit(id))).toBe(true);
   });
+
+  it('QR variant: getQrUrl gives a 32-hex id in the URL, usable as WID; mobileConfig is off', async () => {
+    const id = await enrol('henry@example.com', 9753);
+    const pc = new HttpClient(server.publicUrl);
+    const qr = await pc.request('POST', '/rps/getQrUrl', { prerollid: '' });
+    expect(qr.status).toBe(200);
+    const wid = String(qr.body.qrUrl).match(/#([0-9a-f]{32})$/)?.[1];
+    expect(wid).toBeDefined();
+    expect(qr.body.ttlSeconds).toBe(99);
+    const phoneDone = phone.mobileAuthenticate(await phone.passes(id, 9753, wid!));
+    let poll;
+    for (let i = 0; i < 50 && poll?.body.status !== 'authenticate'; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      poll = await pc.request('POST', '/rps/access', { webOTT: qr.body.webOTT });
+    }
+    expect((await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status).toBe(200);
+    expect((await phoneDone).status).toBe(200);
+    expect((await pc.request('GET', '/rps/mobileConfig')).status).toBe(404);
+  });
 });

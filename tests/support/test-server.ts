@@ -11,9 +11,14 @@ export interface TestServer extends RunningServer {
   stop(keepData?: boolean): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'mpin-server-'))): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  dataDir = mkdtempSync(join(tmpdir(), 'mpin-server-')),
+  /** The server's clock (ms since the epoch); the real one unless a test needs another. */
+  now: () => number = Date.now,
+): Promise<TestServer> {
   const config = loadConfig({ PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
-  const server = await startServer(config);
+  const server = await startServer(config, now);
   return {
     ...server,
     dataDir,
