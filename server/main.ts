@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startServer } from './app.ts';
 import { loadConfig } from './config.ts';
+import { runProcess } from './util/process.ts';
 
 async function main() {
   let config;
@@ -39,15 +40,7 @@ async function main() {
       '',
     ].join('\n'),
   );
-  const stop = async () => {
-    await server.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return server;
 }
 
-main().catch((e) => {
-  console.error(`could not start: ${(e as Error).message}`);
-  process.exit(1);
-});
+runProcess(main);

@@ -7,6 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { loadConfig } from '../config.ts';
 import { createHttpApp } from '../util/http.ts';
+import { runProcess } from '../util/process.ts';
 import { loadCredentials, loadMasterSecret } from '../util/secret-files.ts';
 import { registerDta } from './dta-app.ts';
 
@@ -26,15 +27,7 @@ async function main() {
   await app.listen({ port, host: process.env.DTA_HOST ?? '127.0.0.1' });
   const address = app.server.address() as { address: string; port: number };
   console.log(`${name} listening on http://${address.address}:${address.port}/`);
-  const stop = async () => {
-    await app.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  return app;
 }
 
-main().catch((e) => {
-  console.error(`could not start: ${(e as Error).message}`);
-  process.exit(1);
-});
+runProcess(main);

@@ -7,34 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMpinId, epochDay, fromHex, mpin, toHex } from '../../lib/mpin/index.ts';
 import { signMessage } from '../../server/util/hmac.ts';
+import { expectError, http } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-interface Res {
-  status: number;
-  headers: Headers;
-  text: string;
-  json: any;
-}
-
-async function get(url: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Res> {
-  const res = await fetch(url, { method, headers });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, json };
-}
-
-function expectError(res: Res, status: number, message?: RegExp): void {
-  expect(res.status, `${res.status} ${res.text}`).toBe(status);
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  expect(res.json).toEqual({ version: '0.3', message: expect.any(String) });
-  expect(res.json.message.length).toBeGreaterThan(3);
-  if (message) expect(res.json.message).toMatch(message);
-}
+const get = (url: string, headers: Record<string, string> = {}, method = 'GET') => http(method, url, undefined, headers);
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const hashOf = (userID: string) => toHex(mpin.hashId(buildMpinId({ userID, mobile: 1 }).bytes));
