@@ -3,6 +3,7 @@
  * with forward migrations. Synchronous calls on one connection make each method atomic in this process.
  */
 import Database from 'better-sqlite3';
+import { chmodSync, existsSync } from 'node:fs';
 import type { Kind, RecordKinds, Storage, StoredRecord } from './types.ts';
 
 const MIGRATIONS: string[] = [
@@ -21,6 +22,8 @@ const MIGRATIONS: string[] = [
 export function openSqlite(file: string, now: () => number = Date.now): Storage {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
+  // registrations, OTTs and sessions: readable by the server's user only (DATA_DIR is 0700 as well)
+  if (file !== ':memory:') for (const f of [file, `${file}-wal`, `${file}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   migrate(db);
