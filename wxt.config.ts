@@ -2,6 +2,8 @@
 import { defineConfig } from 'wxt';
 
 // R14 (docs/security.md): only the extension's own scripts, no eval, no remote code.
+/** Host access the user may grant per service (never requested up front). */
+const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
 const EXTENSION_PAGES_CSP = "script-src 'self'; object-src 'self'";
 
 export default defineConfig({
@@ -10,11 +12,15 @@ export default defineConfig({
   // icons are needed to rebuild); test screenshots live under tests/, the server is not part of the extension.
   zip: { excludeSources: ['tests/**', 'bench/**', 'server/**', 'scratch/**', 'logs/**', 'coverage/**'] },
   // Function form, so that only the Firefox manifest gets browser_specific_settings (toolchain.md §10.8).
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: 'M-Pin Authenticator',
     description: 'Sign in with M-Pin: holds your M-Pin identities and signs you in on M-Pin sites.',
-    // R15: storage only for now. Optional host permissions, scripting and activeTab come with the features that use them.
-    permissions: ['storage'],
+    // R15: storage (identities, flow), scripting (the PIN pad content script, registered at runtime for the origins of
+    // added services; the PIN pad detector on the active tab), activeTab (that detector, on the user's click only).
+    // Host access is optional and requested per service when the user adds it. No tabs, no <all_urls>.
+    permissions: ['storage', 'scripting', 'activeTab'],
+    // MV3 (Chrome, Firefox --mv3): optional_host_permissions; MV2 (Firefox's default build): optional_permissions.
+    ...(manifestVersion === 2 ? { optional_permissions: OPTIONAL_HOSTS } : { optional_host_permissions: OPTIONAL_HOSTS }),
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP }, // WXT turns this into a string for MV2
     ...(browser === 'firefox'
       ? {

@@ -1,9 +1,14 @@
-// Background entrypoint: the only place that will hold identities and talk to servers. Thin: it wires the
-// message gate in lib/background-handler.ts to the browser. Replies go back as a Promise (webextension-polyfill).
+// Background entrypoint: the only place that holds identities and talks to servers. Thin: it wires the message
+// gate in lib/background-handler.ts to the browser, and re-registers the PIN pad content script for the added
+// services on startup. Replies go back as a Promise (webextension-polyfill).
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { getApp } from '@/lib/app/app';
 import { handleMessage } from '@/lib/background-handler';
 
 export default defineBackground(() => {
   browser.runtime.onMessage.addListener((raw: unknown, sender) => handleMessage(raw, sender));
+  void getApp()
+    .syncContentScripts()
+    .catch(() => console.warn('[mpin] content script registration failed'));
 });

@@ -1,12 +1,28 @@
 // Runtime message schemas: the closed union of messages the background accepts, and the replies it sends.
 // R12 (docs/security.md): every message is parsed here first; anything else is dropped unread.
 import { z } from 'zod';
+import { Intent } from './ui-state';
 
 /** Popup → background: "are you there, and what do you hold?". Unprivileged: it reveals no secret. */
 export const StatusRequest = z.strictObject({ type: z.literal('status') });
 
+/** Popup → background (privileged): the state to render. Reply: UiState. */
+export const GetStateRequest = z.strictObject({ type: z.literal('getState') });
+
+/** Popup → background (privileged): what the user asked for. Reply: the new UiState. */
+export const IntentRequest = z.strictObject({ type: z.literal('intent'), intent: Intent });
+
+/**
+ * Content script → background (unprivileged, top frame only): a PIN pad is on this page. The page's origin is
+ * taken from the sender, never from the body. Reply: {@link PinpadFoundReply}.
+ */
+export const PinpadFound = z.strictObject({ type: z.literal('pinpadFound'), kind: z.enum(['demo', 'milagro']) });
+
+/** Content script → background (unprivileged): the user clicked "Sign in with M-Pin Authenticator". Reply: {@link LocalSignInReply}. */
+export const RequestLocalSignIn = z.strictObject({ type: z.literal('requestLocalSignIn') });
+
 /** Every message type the background understands. Closed: unknown types and extra keys fail to parse. */
-export const BackgroundMessage = z.discriminatedUnion('type', [StatusRequest]);
+export const BackgroundMessage = z.discriminatedUnion('type', [StatusRequest, GetStateRequest, IntentRequest, PinpadFound, RequestLocalSignIn]);
 export type BackgroundMessage = z.infer<typeof BackgroundMessage>;
 
 /** Reply to {@link StatusRequest}. */
@@ -18,3 +34,32 @@ export const StatusResponse = z.strictObject({
   identities: z.number().int().nonnegative(),
 });
 export type StatusResponse = z.infer<typeof StatusResponse>;
+
+/** Reply to {@link PinpadFound}: whether a registered identity exists for exactly this origin (and whose, for the label). */
+export const PinpadFoundReply = z.strictObject({ offer: z.boolean(), userId: z.string().min(1).max(254).optional() });
+export type PinpadFoundReply = z.infer<typeof PinpadFoundReply>;
+
+/** Reply to {@link RequestLocalSignIn}: the PIN screen is waiting in the popup (the user opens it if it did not open). */
+export const LocalSignInReply = z.strictObject({ queued: z.boolean() });
+export type LocalSignInReply = z.infer<typeof LocalSignInReply>;
+
+/**
+ * Background → content script (tabs.sendMessage, frameId 0) after pass 2 with WID "0": POST
+ * `{"mpinResponse":{"version":"0.3","authOTT","pass":2}}` to `authenticateURL` (absolute, on the identity's origin)
+ * from the page (its cookie), only if it is on `location.origin`; reply with {@link CompleteSignInReply}; on 200
+ * follow the page's success URL.
+ */
+export const CompleteSignInMessage = z.strictObject({
+  type: z.literal('completeSignIn'),
+  authOTT: z.string().min(1).max(256),
+  authenticateURL: z.string().url().max(2048),
+});
+export type CompleteSignInMessage = z.infer<typeof CompleteSignInMessage>;
+
+/** The content script's reply to {@link CompleteSignInMessage}: the relying party's HTTP status when it answered. */
+export const CompleteSignInReply = z.object({
+  ok: z.boolean(),
+  status: z.number().int().min(0).max(999).optional(),
+  reason: z.string().max(64).optional(),
+});
+export type CompleteSignInReply = z.infer<typeof CompleteSignInReply>;

@@ -1,12 +1,12 @@
 // Browser end-to-end test, Firefox: installs .output/firefox-mv2 into Debian's firefox-esr (WebDriver BiDi)
-// and checks that the popup renders the background's status answer.
+// and checks that the popup renders the background's first screen.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   builtExtension,
   launchFirefox,
   openFirefoxExtensionPage,
-  popupStatusText,
+  popupFirstScreen,
   readManifest,
   screenshot,
   sendFromPage,
@@ -29,10 +29,10 @@ describe('Firefox MV2 build', { timeout: 120_000 }, () => {
     assert.equal(firefox.addonId, manifest.browser_specific_settings.gecko.id);
   });
 
-  it("renders the background's status answer in the popup", async () => {
+  it('renders the background\'s first screen in the popup', async () => {
     popup = await openFirefoxExtensionPage(firefox.browser, `${firefox.origin}/popup.html`, 'h1');
-    assert.equal(await popup.$eval('h1', (el) => el.textContent), 'M-Pin Authenticator');
-    assert.equal(await popupStatusText(popup), `No M-Pin identity yet. Version ${manifest.version}`);
+    // no service yet: the first screen asks for one
+    assert.match(await popupFirstScreen(popup), /Service URL/);
     await screenshot(popup, 'firefox-popup.png');
   });
 

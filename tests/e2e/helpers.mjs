@@ -129,13 +129,13 @@ async function closeAndRemove(browser, userDataDir) {
   }
 }
 
-/** Text of the popup's status region once the background's answer is rendered (it shows the version then). */
-export async function popupStatusText(page) {
+/** The popup's text once the background's first state is rendered (an "Add service" button, or a failure). */
+export async function popupFirstScreen(page) {
   await page.waitForFunction(
-    () => /Version|did not answer/.test(document.querySelector('[data-testid="status"]')?.textContent ?? ''),
+    () => [...document.querySelectorAll('button')].some((b) => /Add service|Retry/.test(b.textContent ?? '')),
     { timeout: 20_000 },
   );
-  return page.$eval('[data-testid="status"]', (el) => el.textContent.replace(/\s+/g, ' ').trim());
+  return page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim());
 }
 
 /**

@@ -1,0 +1,108 @@
+// The browser APIs the use cases need, each wrapped so that a missing or failing API degrades to "no" instead of
+// throwing (and so that tests can replace them). Nothing here reads or writes identities.
+import { browser } from 'wxt/browser';
+import { z } from 'zod';
+import { CompleteSignInReply, type CompleteSignInMessage } from '../messages';
+import { hostPattern } from './origin';
+
+export const CONTENT_SCRIPT_ID = 'mpin-pinpad';
+const CONTENT_SCRIPT_FILE = 'content-scripts/pinpad.js';
+
+/** Host access for an origin's host (hostPattern), as the popup requested it (optional host permissions). */
+export async function hasHostPermission(origin: string): Promise<boolean> {
+  try {
+    return await browser.permissions.contains({ origins: [hostPattern(origin)] });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Registers the PIN pad content script for the hosts of these origins (top frame, document_idle; no port in the
+ * patterns, see hostPattern: the background checks the exact origin of every report), updates it when it is there
+ * already, and unregisters it when there are none.
+ */
+export async function syncContentScripts(origins: string[]): Promise<void> {
+  try {
+    const existing = await browser.scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT_ID] });
+    const matches = [...new Set(origins.map(hostPattern))].sort();
+    if (matches.length === 0) {
+      if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
+      return;
+    }
+    const script = { id: CONTENT_SCRIPT_ID, js: [CONTENT_SCRIPT_FILE], matches, runAt: 'document_idle' as const, allFrames: false };
+    if (existing.length) await browser.scripting.updateContentScripts([script]);
+    else await browser.scripting.registerContentScripts([script]);
+  } catch (e) {
+    console.warn('[mpin] content script registration failed:', e instanceof Error ? e.name : 'error');
+  }
+}
+
+const Detected = z.strictObject({ origin: z.string().url().max(256), found: z.boolean() });
+
+/** Runs in the active tab (activeTab + scripting): its origin and whether it shows an M-Pin PIN pad. */
+function detectPinpadInPage(): { origin: string; found: boolean } {
+  const found = document.querySelector('[data-mpin-pinpad], [data-mpin-phone-login], #pinHolder, .mpin') !== null;
+  return { origin: location.origin, found };
+}
+
+/** The origin of the PIN pad on the active tab, if there is one (popup open: activeTab is granted). */
+export async function detectPinpad(): Promise<string | undefined> {
+  try {
+    const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
+    if (tab?.id === undefined) return undefined;
+    const [result] = await browser.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, func: detectPinpadInPage });
+    const parsed = Detected.safeParse(result?.result);
+    if (!parsed.success || !parsed.data.found || !/^https?:/.test(parsed.data.origin)) return undefined;
+    return parsed.data.origin;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Hands an authOTT to the content script of a tab's top frame; its reply is the authenticateURL's HTTP status. */
+export async function completeSignIn(tabId: number, message: CompleteSignInMessage): Promise<number | undefined> {
+  try {
+    const reply = await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
+    const parsed = CompleteSignInReply.safeParse(reply);
+    if (!parsed.success) return undefined;
+    return parsed.data.status ?? (parsed.data.ok ? 200 : undefined);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Opens the popup after a content script asked for a sign-in (best effort: not every browser allows it). */
+export async function openPopup(): Promise<void> {
+  try {
+    const action = (browser as unknown as { action?: { openPopup?: () => Promise<void> }; browserAction?: { openPopup?: () => Promise<void> } });
+    await (action.action?.openPopup ?? action.browserAction?.openPopup)?.();
+  } catch {
+    /* the user opens it */
+  }
+}
+
+/** The "Device name" suggestion: platform and browser, as Milagro's "linChrome". */
+export function deviceNameSuggestion(ua = globalThis.navigator?.userAgent ?? ''): string {
+  const os = /Android/.test(ua) ? 'and' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'win' : /Mac OS/.test(ua) ? 'mac' : /Linux|X11/.test(ua) ? 'lin' : 'web';
+  const br = /Firefox\//.test(ua) ? 'Firefox' : /Edg\//.test(ua) ? 'Edge' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  return os + br;
+}
+
+export interface Platform {
+  hasHostPermission: typeof hasHostPermission;
+  syncContentScripts: typeof syncContentScripts;
+  detectPinpad: typeof detectPinpad;
+  completeSignIn: typeof completeSignIn;
+  openPopup: typeof openPopup;
+  deviceNameSuggestion: () => string;
+}
+
+export const defaultPlatform: Platform = {
+  hasHostPermission,
+  syncContentScripts,
+  detectPinpad,
+  completeSignIn,
+  openPopup,
+  deviceNameSuggestion: () => deviceNameSuggestion(),
+};

@@ -1,0 +1,207 @@
+// The PIN pad content script's behaviour (entrypoints/pinpad.content.ts only checks the frame and calls this).
+// It looks for a PIN pad on load and whenever the DOM or the SPA location changes, tells the background, and
+// when the background offers an identity (exact origin, top frame: R7, decided there from the sender), shows
+// the offer in a closed shadow root. The PIN is never asked for here: "Sign in" asks the background, which has
+// the user type the PIN in extension UI; the background then sends completeSignIn with the authOTT, and this
+// script hands it to the page's own authenticateURL (same origin only) and follows the success URL.
+// No main-world code, no window.postMessage, no navigator.credentials (R13, R17, R18).
+import { browser, type Browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
+import { completeSignIn } from './complete-sign-in';
+import { detectPinpad, type Detection } from './detect';
+import {
+  CompleteSignIn,
+  LocalSignInReply,
+  PinpadFoundReply,
+  type CompleteSignInReply,
+  type PinpadFoundMessage,
+  type RequestLocalSignInMessage,
+} from './messages';
+import { OFFER_CSS, renderOffer, type OfferView } from './offer-ui';
+
+export const WAITING_FOR_PIN = 'Enter your PIN in the M-Pin Authenticator window';
+
+export interface PinpadScriptOptions {
+  /** How long the DOM must stay quiet before it is scanned again. */
+  debounceMs?: number;
+  /** Overrides for tests; by default the page's fetch (see pageFetch) and `location`. */
+  fetch?: typeof fetch;
+  navigate?(url: string): void;
+  reload?(): void;
+}
+
+/** What the tests (and nothing else) may look at. */
+export interface PinpadScript {
+  /** Scan now instead of waiting for the debounce. */
+  scan(): Promise<void>;
+  /** The offer's view while it is shown (the shadow root is closed, so this is the only way in). */
+  readonly offer: OfferView | null;
+  /** The element hosting the closed shadow root, while shown. */
+  readonly host: HTMLElement | null;
+}
+
+/**
+ * The fetch that behaves like the page's own: in Chrome a content script's fetch already carries the page's
+ * origin and cookies; in Firefox the content script's fetch runs with the extension's principal, and
+ * `content.fetch` is the page's (MDN, Content scripts, "XHR and fetch").
+ */
+function pageFetch(): typeof fetch {
+  if (import.meta.env.FIREFOX) {
+    const content = (globalThis as { content?: { fetch?: unknown } }).content;
+    if (content && typeof content.fetch === 'function') return content.fetch.bind(content) as typeof fetch;
+  }
+  return fetch.bind(globalThis);
+}
+
+export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScriptOptions = {}): PinpadScript {
+  const debounceMs = options.debounceMs ?? 300;
+  let ui: ShadowRootContentScriptUi<OfferView> | null = null;
+  let mounting: Promise<OfferView | null> | null = null;
+  /** The pad element already reported to the background (one pinpadFound per pad, not per DOM change). */
+  let reported: Element | null = null;
+  let dismissed = false;
+  let busy = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const removeOffer = () => {
+    ui?.remove();
+    ui = null;
+  };
+
+  const showOffer = (userId: string | undefined): Promise<OfferView | null> => {
+    if (ui?.mounted) return Promise.resolve(ui.mounted);
+    mounting ??= createShadowRootUi<OfferView>(ctx, {
+      name: 'mpin-authenticator-offer',
+      position: 'inline',
+      anchor: 'body',
+      append: 'last',
+      mode: 'closed',
+      isolateEvents: true,
+      css: OFFER_CSS,
+      onMount: (container) => renderOffer(container, userId, { onSignIn: () => void signIn(), onDismiss: dismiss }),
+    })
+      .then((created) => {
+        if (!ctx.isValid) return null;
+        created.mount();
+        ui = created;
+        return created.mounted ?? null;
+      })
+      .catch(() => null)
+      .finally(() => {
+        mounting = null;
+      });
+    return mounting;
+  };
+
+  const dismiss = () => {
+    dismissed = true;
+    removeOffer();
+  };
+
+  async function signIn(): Promise<void> {
+    const view = ui?.mounted;
+    if (!view || busy) return;
+    busy = true;
+    view.setBusy(true);
+    view.setStatus('Opening M-Pin Authenticator\u2026');
+    const reply = LocalSignInReply.safeParse(await send({ type: 'requestLocalSignIn' } satisfies RequestLocalSignInMessage));
+    if (reply.success && reply.data.queued) view.setStatus(WAITING_FOR_PIN);
+    else view.setStatus('M-Pin Authenticator could not start the sign-in. Open it from the toolbar.', 'error');
+    busy = false;
+    view.setBusy(false);
+  }
+
+  async function scan(): Promise<void> {
+    if (!ctx.isValid) return;
+    const found = detectPinpad(document);
+    if (!found) {
+      reported = null;
+      if (!busy) removeOffer();
+      return;
+    }
+    if (dismissed || ui || mounting || found.element === reported) return;
+    reported = found.element;
+    const reply = PinpadFoundReply.safeParse(await send({ type: 'pinpadFound', kind: found.kind } satisfies PinpadFoundMessage));
+    if (!reply.success || !reply.data.offer || dismissed || !ctx.isValid) return;
+    if (!detectPinpad(document)) return; // gone while we asked
+    await showOffer(reply.data.userId);
+  }
+
+  const schedule = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = setTimeout(() => {
+      timer = undefined;
+      void scan();
+    }, debounceMs);
+  };
+
+  async function finish(message: CompleteSignIn): Promise<CompleteSignInReply> {
+    const detection: Detection | null = detectPinpad(document);
+    if (!detection) return { ok: false, reason: 'no-pinpad' };
+    const view = ui?.mounted ?? (await showOffer(undefined));
+    view?.setBusy(true);
+    view?.setStatus('Signing in\u2026');
+    const outcome = await completeSignIn({
+      authOTT: message.authOTT,
+      // The page's own attribute first, as the page's script does (server/web/pinpad.ts); else client settings.
+      authenticateURL: detection.authenticateURLFromPage ? detection.authenticateURL : message.authenticateURL,
+      successURL: detection.successURL,
+      origin: location.origin,
+      fetch: options.fetch ?? pageFetch(),
+      navigate: options.navigate ?? ((url) => location.assign(url)),
+      reload: options.reload ?? (() => location.reload()),
+    });
+    if (outcome.ok) {
+      view?.setStatus('Signed in.');
+      return { ok: true, status: 200 };
+    }
+    view?.setBusy(false);
+    view?.setStatus(outcome.message, 'error');
+    return { ok: false, reason: outcome.reason, status: outcome.status };
+  }
+
+  const onMessage = (raw: unknown, sender: Browser.runtime.MessageSender): Promise<CompleteSignInReply> | undefined => {
+    // Only our own background or extension pages (never a tab: other content scripts cannot reach us anyway).
+    if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
+    const parsed = CompleteSignIn.safeParse(raw);
+    if (!parsed.success) return undefined;
+    return finish(parsed.data);
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  ctx.onInvalidated(() => {
+    browser.runtime.onMessage.removeListener(onMessage);
+    if (timer !== undefined) clearTimeout(timer);
+    removeOffer();
+  });
+
+  const observer = new MutationObserver(schedule);
+  observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['id', 'class', 'hidden'] });
+  ctx.onInvalidated(() => observer.disconnect());
+  ctx.addEventListener(window, 'wxt:locationchange', () => {
+    // A new route in a single-page app is a new page: offer again.
+    dismissed = false;
+    reported = null;
+    schedule();
+  });
+
+  void scan();
+  return {
+    scan,
+    get offer() {
+      return ui?.mounted ?? null;
+    },
+    get host() {
+      return ui?.shadowHost ?? null;
+    },
+  };
+}
+
+/** Send to the background; a missing background or a rejected promise is just "no answer". */
+async function send(message: PinpadFoundMessage | RequestLocalSignInMessage): Promise<unknown> {
+  try {
+    return await browser.runtime.sendMessage(message);
+  } catch {
+    return undefined;
+  }
+}

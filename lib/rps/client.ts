@@ -1,0 +1,218 @@
+// The RPS client: Milagro's wire protocol as the M-Pin-In-Mobile app speaks it (mpin-protocol.md §6.2–§6.6).
+// Every response is parsed with a zod schema (lib/rps/schemas.ts); every failure is an RpsError of one kind:
+// network/timeout (nothing reached the service or no answer came), http (a status, with Milagro's message),
+// malformed (an answer that is not M-Pin), or origin (a URL that leaves the service's origin where it must not).
+// Errors never carry URLs, bodies or tokens (R10): only a label of the step, the status and the server's message.
+import type { z } from 'zod';
+import {
+  ClientSettings,
+  CloudClientSecret,
+  CloudTimePermit,
+  ErrorBody,
+  MobileAuthResponse,
+  Pass1Response,
+  Pass2Response,
+  RegisterResponse,
+  SignatureResponse,
+  TimePermitResponse,
+} from './schemas';
+
+export type RpsErrorKind = 'network' | 'timeout' | 'http' | 'malformed' | 'origin';
+
+export class RpsError extends Error {
+  constructor(
+    readonly kind: RpsErrorKind,
+    /** What was being done, e.g. "register" (never a URL). */
+    readonly step: string,
+    /** The HTTP status, for kind "http". */
+    readonly status?: number,
+    /** The service's own message (Milagro's `{"message": …}`), for kind "http". */
+    readonly serverMessage?: string,
+  ) {
+    super(`${step}: ${kind}${status ? ` ${status}` : ''}${serverMessage ? ` (${serverMessage})` : ''}`);
+    this.name = 'RpsError';
+  }
+}
+
+export interface RpsOptions {
+  fetch?: typeof fetch;
+  /** Per request; the phone's /rps/authenticate waits up to 10 s for the PC, so the default is 20 s. */
+  timeoutMs?: number;
+}
+
+interface Reply {
+  status: number;
+  text: string;
+}
+
+/** Resolves a clientSettings URL against the service origin; http(s) only. */
+export function resolveUrl(origin: string, relative: string, step: string): URL {
+  let u: URL;
+  try {
+    u = new URL(relative, origin + '/');
+  } catch {
+    throw new RpsError('malformed', step);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new RpsError('malformed', step);
+  return u;
+}
+
+async function send(f: typeof fetch, timeoutMs: number, step: string, url: URL, method: string, body?: unknown): Promise<Reply> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  try {
+    const res = await f(url.toString(), {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      credentials: 'omit',
+      redirect: 'error',
+      cache: 'no-store',
+      signal: controller.signal,
+    });
+    return { status: res.status, text: await res.text() };
+  } catch {
+    throw new RpsError(controller.signal.aborted ? 'timeout' : 'network', step);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function parseJson<S extends z.ZodType>(schema: S, reply: Reply, step: string): z.infer<S> {
+  let data: unknown;
+  try {
+    data = JSON.parse(reply.text);
+  } catch {
+    throw new RpsError('malformed', step);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) throw new RpsError('malformed', step);
+  return parsed.data;
+}
+
+function httpError(reply: Reply, step: string): RpsError {
+  let message: string | undefined;
+  try {
+    const parsed = ErrorBody.safeParse(JSON.parse(reply.text));
+    if (parsed.success) message = parsed.data.message;
+  } catch {
+    /* an empty or non-JSON error body */
+  }
+  return new RpsError('http', step, reply.status, message);
+}
+
+/** GET <origin>/rps/clientSettings (mpin-protocol.md §6.1). */
+export async function fetchClientSettings(origin: string, opts: RpsOptions = {}): Promise<ClientSettings> {
+  const f = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const reply = await send(f, opts.timeoutMs ?? 20_000, 'clientSettings', resolveUrl(origin, '/rps/clientSettings', 'clientSettings'), 'GET');
+  if (reply.status !== 200) throw httpError(reply, 'clientSettings');
+  return parseJson(ClientSettings, reply, 'clientSettings');
+}
+
+export class RpsClient {
+  private readonly f: typeof fetch;
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly origin: string,
+    readonly settings: ClientSettings,
+    opts: RpsOptions = {},
+  ) {
+    this.f = opts.fetch ?? globalThis.fetch.bind(globalThis);
+    this.timeoutMs = opts.timeoutMs ?? 20_000;
+  }
+
+  private async call<S extends z.ZodType>(step: string, method: string, relative: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+    const reply = await send(this.f, this.timeoutMs, step, resolveUrl(this.origin, relative, step), method, body);
+    if (reply.status !== 200) throw httpError(reply, step);
+    return parseJson(schema, reply, step);
+  }
+
+  /** PUT registerURL `{userId, mobile: 1, deviceName?}`. */
+  register(userId: string, deviceName?: string) {
+    const body = deviceName ? { userId, mobile: 1, deviceName } : { userId, mobile: 1 };
+    return this.call('register', 'PUT', this.settings.registerURL, RegisterResponse, body);
+  }
+
+  /** PUT registerURL/<mpinId> `{userId, mobile: 1, regOTT}`: resend the e-mail (may issue a new mpinId). */
+  resend(mpinIdHex: string, userId: string, regOTT: string) {
+    return this.call('resend', 'PUT', `${this.settings.registerURL}/${mpinIdHex}`, RegisterResponse, { userId, mobile: 1, regOTT });
+  }
+
+  /** GET signatureURL/<mpinId>?regOTT=: 401 not active yet, 400 unknown/expired. */
+  signature(mpinIdHex: string, regOTT: string) {
+    return this.call('signature', 'GET', `${this.settings.signatureURL}/${mpinIdHex}?regOTT=${encodeURIComponent(regOTT)}`, SignatureResponse);
+  }
+
+  /** GET certivoxURL + "clientSecret?" + params: the cloud D-TA's share. */
+  async cloudClientSecret(params: string): Promise<string> {
+    return (await this.call('cloudClientSecret', 'GET', this.settings.certivoxURL + 'clientSecret?' + params, CloudClientSecret)).clientSecret;
+  }
+
+  /** POST setupDoneURL/<mpinId> `{}` (the mobile app's last step of PIN setup). */
+  async setupDone(mpinIdHex: string): Promise<void> {
+    if (!this.settings.setupDoneURL) return;
+    const step = 'setupDone';
+    const reply = await send(this.f, this.timeoutMs, step, resolveUrl(this.origin, `${this.settings.setupDoneURL}/${mpinIdHex}`, step), 'POST', {});
+    if (reply.status !== 200) throw httpError(reply, step);
+  }
+
+  /** GET timePermitsURL/<mpinId>: the local share; 401/403/410 mean revoked. */
+  timePermit(mpinIdHex: string) {
+    return this.call('timePermit', 'GET', `${this.settings.timePermitsURL}/${mpinIdHex}`, TimePermitResponse);
+  }
+
+  /** The cloud share of today's time permit: the permit store first when there is one, then the cloud D-TA. */
+  async cloudTimePermit(local: TimePermitResponse): Promise<string> {
+    const storage = this.settings.timePermitsStorageURL;
+    if (storage) {
+      try {
+        const step = 'timePermitStorage';
+        const u = resolveUrl(this.origin, `${storage.replace(/\/$/, '')}/${this.settings.appID}/${local.date}/${local.storageId}`, step);
+        const reply = await send(this.f, this.timeoutMs, step, u, 'GET');
+        const text = reply.text.trim();
+        if (reply.status === 200 && /^[0-9a-fA-F]{2,4096}$/.test(text)) return text;
+      } catch {
+        /* fall back to the cloud D-TA */
+      }
+    }
+    const q = new URLSearchParams({ app_id: this.settings.appID, mobile: '1', hash_mpin_id: local.storageId, signature: local.signature });
+    return (await this.call('cloudTimePermit', 'GET', this.settings.certivoxURL + 'timePermit?' + q.toString(), CloudTimePermit)).timePermit;
+  }
+
+  pass1(mpinIdHex: string, u: string, ut: string) {
+    return this.call('pass1', 'POST', `${this.settings.mpinAuthServerURL}/pass1`, Pass1Response, { mpin_id: mpinIdHex, U: u, UT: ut, pass: 1 });
+  }
+
+  /** Pass 2: `WID` is the access number (remote) or "0" (this browser). Always 200, even for a wrong PIN. */
+  pass2(mpinIdHex: string, v: string, wid: string) {
+    return this.call('pass2', 'POST', `${this.settings.mpinAuthServerURL}/pass2`, Pass2Response, { mpin_id: mpinIdHex, V: v, WID: wid, OTP: false, pass: 2 });
+  }
+
+  /** POST mobileAuthenticateURL: 200 with sign-out data; 401 wrong PIN, 410 blocked, 412 access number, 408 timeout. */
+  mobileAuthenticate(authOTT: string) {
+    return this.call('authenticate', 'POST', this.settings.mobileAuthenticateURL, MobileAuthResponse, {
+      mpinResponse: { version: '0.3', authOTT, pass: 2 },
+    });
+  }
+
+  /** The absolute authenticateURL for a sign-in on this browser; it must be on the service origin. */
+  authenticateUrl(): string {
+    const u = resolveUrl(this.origin, this.settings.authenticateURL ?? '/mpinAuthenticate', 'authenticateURL');
+    if (u.origin !== this.origin) throw new RpsError('origin', 'authenticateURL');
+    return u.toString();
+  }
+
+  /**
+   * Signs the other browser out: POST logoutData as JSON to logoutURL resolved against the service origin
+   * (R8: another origin is refused). Only an empty 200 is success (mpin-protocol.md §6.6).
+   */
+  async logout(logoutURL: string, logoutData: unknown): Promise<void> {
+    const step = 'logout';
+    const u = resolveUrl(this.origin, logoutURL, step);
+    if (u.origin !== this.origin) throw new RpsError('origin', step);
+    const reply = await send(this.f, this.timeoutMs, step, u, 'POST', logoutData ?? {});
+    if (reply.status !== 200) throw httpError(reply, step);
+    if (reply.text.trim() !== '') throw new RpsError('malformed', step);
+  }
+}

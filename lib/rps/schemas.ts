@@ -1,0 +1,74 @@
+// zod schemas for every RPS (and D-TA) response the extension reads (mpin-protocol.md §4, §5). Anything that does
+// not parse is "malformed": the caller shows a clear problem and changes no stored state.
+import { z } from 'zod';
+
+const hex = z.string().regex(/^[0-9a-fA-F]*$/, 'hex').max(4096);
+const nonEmptyHex = hex.min(2);
+/** A URL as clientSettings gives it: relative ("/rps/user") or absolute; resolved against the service origin. */
+const url = z.string().max(2048);
+
+/** GET /rps/clientSettings: the keys the extension uses (others are ignored). */
+export const ClientSettings = z.object({
+  registerURL: url,
+  signatureURL: url,
+  certivoxURL: url,
+  timePermitsURL: url,
+  timePermitsStorageURL: url.optional(),
+  setupDoneURL: url.optional(),
+  mpinAuthServerURL: url,
+  mobileAuthenticateURL: url,
+  authenticateURL: url.optional(),
+  appID: z.string().max(128),
+  accessNumberDigits: z.number().int().min(6).max(16).default(7),
+  accessNumberUseCheckSum: z.boolean().default(true),
+  cSum: z.number().int().default(1),
+  setDeviceName: z.boolean().default(false),
+  requestOTP: z.boolean().optional(),
+  /** This project's server also says how long an access number lives (Milagro's default is 300 s). */
+  ttlSeconds: z.number().int().min(1).max(3600).optional(),
+});
+export type ClientSettings = z.infer<typeof ClientSettings>;
+
+/** PUT /rps/user and PUT /rps/user/<mpinId>. */
+export const RegisterResponse = z.object({
+  mpinId: nonEmptyHex,
+  regOTT: z.string().min(1).max(256),
+  expireTime: z.string().max(64).optional(),
+  nowTime: z.string().max(64).optional(),
+  active: z.boolean().optional(),
+});
+export type RegisterResponse = z.infer<typeof RegisterResponse>;
+
+/** GET /rps/signature/<mpinId>?regOTT=. */
+export const SignatureResponse = z.object({ clientSecretShare: nonEmptyHex, params: z.string().max(4096) });
+export type SignatureResponse = z.infer<typeof SignatureResponse>;
+
+/** GET certivoxURL + "clientSecret?" + params (the cloud D-TA). */
+export const CloudClientSecret = z.object({ clientSecret: nonEmptyHex });
+
+/** GET /rps/timePermit/<mpinId>. */
+export const TimePermitResponse = z.object({
+  date: z.number().int().min(0).max(0xffffffff),
+  signature: z.string().min(1).max(256),
+  storageId: nonEmptyHex,
+  timePermit: nonEmptyHex,
+});
+export type TimePermitResponse = z.infer<typeof TimePermitResponse>;
+
+/** GET certivoxURL + "timePermit?…" (the cloud D-TA's share). */
+export const CloudTimePermit = z.object({ timePermit: nonEmptyHex });
+
+/** POST /rps/pass1. */
+export const Pass1Response = z.object({ y: nonEmptyHex });
+/** POST /rps/pass2. */
+export const Pass2Response = z.object({ authOTT: z.string().min(1).max(256) });
+
+/** POST mobileAuthenticateURL: 200. logoutURL may be empty ("Start over" instead of "Sign out"). */
+export const MobileAuthResponse = z.object({
+  logoutURL: z.string().max(2048).optional().default(''),
+  logoutData: z.record(z.string().max(64), z.unknown()).optional(),
+});
+export type MobileAuthResponse = z.infer<typeof MobileAuthResponse>;
+
+/** Error bodies: `{version, message}` or empty. */
+export const ErrorBody = z.object({ message: z.string().max(500) });

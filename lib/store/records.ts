@@ -1,0 +1,89 @@
+// The stored records, validated with zod whenever they are read (a record that does not parse is treated as
+// missing and logged by reason). R1/R5: no PIN, no client secret, and regOTT only until the PIN is set.
+import { z } from 'zod';
+import { ClientSettings } from '../rps/schemas';
+import { Intent, Problem } from '../ui-state';
+
+const hex = z.string().regex(/^[0-9a-f]*$/).max(4096);
+const origin = z.string().url().max(256);
+
+export const IdentityRecord = z.strictObject({
+  id: z.string().min(1).max(64),
+  origin,
+  clientSettings: ClientSettings,
+  userId: z.string().max(254),
+  deviceName: z.string().max(64),
+  mpinIdHex: hex.min(2),
+  /** Only after PIN setup; deleted on 410 (R2). */
+  token: hex.min(2).optional(),
+  state: z.enum(['started', 'activated', 'registered', 'blocked']),
+  /** Only until PIN setup (R5). */
+  regOTT: z.string().max(256).optional(),
+  /** The cloud share of the time permit for `date` (mpin-protocol.md §9). */
+  timePermitCache: z.strictObject({ date: z.number().int().min(0), share: hex.min(2) }).optional(),
+  created: z.number().int(),
+  lastUsed: z.number().int(),
+});
+export type IdentityRecord = z.infer<typeof IdentityRecord>;
+
+export const ServiceRecord = z.strictObject({
+  origin,
+  clientSettings: ClientSettings,
+  added: z.number().int(),
+});
+export type ServiceRecord = z.infer<typeof ServiceRecord>;
+
+/** What "retry" replays after a network problem: never an intent that carries a PIN. */
+export const RetryIntent = Intent.refine((i) => i.kind !== 'login' && i.kind !== 'setPin', 'no PIN in a stored intent');
+const withProblem = { problem: Problem.optional(), retry: RetryIntent.optional() };
+const id = z.string().min(1).max(64);
+
+/**
+ * The flow in progress: what the popup shows, by reference to stored identities (rendered into a UiState by
+ * lib/app). A retry after a network problem replays `retry` (an intent without a PIN) or, when there is none,
+ * shows the same screen again.
+ */
+export const FlowRecord = z.discriminatedUnion('screen', [
+  z.strictObject({ screen: z.literal('add-service'), ...withProblem }),
+  z.strictObject({ screen: z.literal('register'), origin, email: z.string().max(254), ...withProblem }),
+  z.strictObject({ screen: z.literal('email-sent'), identityId: id, resent: z.boolean(), ...withProblem }),
+  z.strictObject({ screen: z.literal('setup-pin'), identityId: id, ...withProblem }),
+  z.strictObject({ screen: z.literal('home'), identityId: id, ...withProblem }),
+  z.strictObject({ screen: z.literal('access-number'), identityId: id, ...withProblem }),
+  z.strictObject({
+    screen: z.literal('pin'),
+    identityId: id,
+    purpose: z.enum(['remote', 'local']),
+    accessNumber: z.string().max(16).optional(),
+    targetOrigin: origin,
+    tabId: z.number().int().optional(),
+    /** When the access number was entered (or the page asked): the PIN screen expires with the number (R3). */
+    enteredAt: z.number().int().optional(),
+    ...withProblem,
+  }),
+  z.strictObject({
+    screen: z.literal('wrong-pin'),
+    identityId: id,
+    purpose: z.enum(['remote', 'local']),
+    accessNumber: z.string().max(16).optional(),
+    targetOrigin: origin,
+    tabId: z.number().int().optional(),
+    enteredAt: z.number().int().optional(),
+  }),
+  z.strictObject({ screen: z.literal('wrong-access-number'), identityId: id, problem: Problem }),
+  z.strictObject({ screen: z.literal('blocked'), identityId: id }),
+  z.strictObject({
+    screen: z.literal('success'),
+    identityId: id,
+    purpose: z.enum(['remote', 'local']),
+    targetOrigin: origin,
+    canSignOut: z.boolean(),
+    signedOut: z.boolean(),
+    ...withProblem,
+  }),
+  z.strictObject({ screen: z.literal('menu') }),
+  z.strictObject({ screen: z.literal('manage'), identityId: id }),
+  z.strictObject({ screen: z.literal('confirm-reset'), identityId: id, ...withProblem }),
+  z.strictObject({ screen: z.literal('confirm-remove'), identityId: id }),
+]);
+export type FlowRecord = z.infer<typeof FlowRecord>;

@@ -1,0 +1,153 @@
+// The popup's contract with the background: the state the popup renders (UiState) and the intents it sends.
+// The background owns the flow and persists it, so a closed popup or a stopped service worker loses nothing;
+// the popup renders the state it is given and sends intents, nothing more (docs/extension.md).
+import { z } from 'zod';
+
+/** A service: an M-Pin relying party, known by its exact origin. */
+export const ServiceInfo = z.strictObject({
+  origin: z.string().url().max(256),
+  /** What to show: the origin's host, e.g. "localhost:8080". */
+  name: z.string().max(256),
+});
+export type ServiceInfo = z.infer<typeof ServiceInfo>;
+
+/** What the popup may know of an identity: never its token or secrets. */
+export const IdentitySummary = z.strictObject({
+  id: z.string().max(64),
+  userId: z.string().max(254),
+  deviceName: z.string().max(64),
+  service: ServiceInfo,
+  state: z.enum(['started', 'activated', 'registered', 'blocked']),
+});
+export type IdentitySummary = z.infer<typeof IdentitySummary>;
+
+const email = z.string().trim().max(254);
+const pin = z.string().regex(/^[0-9]{4}$/, 'the PIN is 4 digits');
+
+/** What the user asks for. Each is a privileged message: only extension pages may send it. */
+export const Intent = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('addService'), url: z.string().max(2048) }),
+  /** Read a QR code on the current tab ("Setup your phone" shows one). */
+  z.strictObject({ kind: z.literal('scanQr') }),
+  /** "Setup M-Pin". */
+  z.strictObject({ kind: z.literal('register'), email, deviceName: z.string().trim().max(64) }),
+  /** "I confirmed my email". */
+  z.strictObject({ kind: z.literal('confirmedEmail') }),
+  /** "Resend confirmation email". */
+  z.strictObject({ kind: z.literal('resendEmail') }),
+  /** "SETUP". */
+  z.strictObject({ kind: z.literal('setPin'), pin }),
+  /** "Sign in with this M-Pin". */
+  z.strictObject({ kind: z.literal('startSignIn') }),
+  /** "Next" on the access-number screen (already checked by the popup; the background checks again). */
+  z.strictObject({ kind: z.literal('submitAccessNumber'), accessNumber: z.string().max(16) }),
+  /** "Login". */
+  z.strictObject({ kind: z.literal('login'), pin }),
+  /** "Sign out" on the success screen: signs the other browser out. */
+  z.strictObject({ kind: z.literal('signOut') }),
+  /** Back to the identity home (from warnings, success, menu, manage). */
+  z.strictObject({ kind: z.literal('home') }),
+  /** Cancel what is in progress ("this wasn't me" before the PIN). */
+  z.strictObject({ kind: z.literal('cancel') }),
+  /** Retry the last step that failed on the network. */
+  z.strictObject({ kind: z.literal('retry') }),
+  z.strictObject({ kind: z.literal('openMenu') }),
+  z.strictObject({ kind: z.literal('selectIdentity'), id: z.string().max(64) }),
+  /** "Add new identity". */
+  z.strictObject({ kind: z.literal('addIdentity') }),
+  /** The pencil next to an identity. */
+  z.strictObject({ kind: z.literal('manage'), id: z.string().max(64) }),
+  /** "Reset PIN", then "Yes, Reactivate it". */
+  z.strictObject({ kind: z.literal('resetPin') }),
+  z.strictObject({ kind: z.literal('confirmReset') }),
+  /** "Remove Identity", then "Yes, Remove it". */
+  z.strictObject({ kind: z.literal('removeIdentity') }),
+  z.strictObject({ kind: z.literal('confirmRemove') }),
+  /** After a block: a new registration with the same e-mail. */
+  z.strictObject({ kind: z.literal('registerAgain') }),
+]);
+export type Intent = z.infer<typeof Intent>;
+
+/** A problem to show on the current screen; `retry` says the last step can be tried again as it was. */
+export const Problem = z.strictObject({
+  code: z.enum([
+    'network', // service down or unreachable, timeout
+    'malformed', // the service answered something that is not M-Pin
+    'invalid-url',
+    'no-qr',
+    'permission-denied', // host access refused by the user
+    'invalid-email',
+    'not-confirmed', // "I confirmed my email" before the link was used
+    'registration-expired',
+    'invalid-access-number', // bad check digit or length: nothing was sent
+    'unknown-access-number', // the service answered 412
+    'access-number-expired',
+    'wrong-pin',
+    'revoked', // time permit refused
+    'not-authorized', // 403
+    'sign-out-failed',
+    'internal',
+  ]),
+  message: z.string().max(500),
+  retry: z.boolean(),
+});
+export type Problem = z.infer<typeof Problem>;
+
+const withProblem = { problem: Problem.optional() };
+
+export const UiState = z.discriminatedUnion('screen', [
+  /** No service yet: enter its URL, read its QR code, or take the PIN pad found on the current tab. */
+  z.strictObject({ screen: z.literal('add-service'), detected: ServiceInfo.optional(), ...withProblem }),
+  /** 1. "Setup M-Pin": e-mail and, when the service wants it, "Device name". */
+  z.strictObject({
+    screen: z.literal('register'),
+    service: ServiceInfo,
+    setDeviceName: z.boolean(),
+    deviceNameSuggestion: z.string().max(64),
+    email: z.string().max(254),
+    ...withProblem,
+  }),
+  /** 2. The activation e-mail was sent. */
+  z.strictObject({ screen: z.literal('email-sent'), identity: IdentitySummary, resent: z.boolean(), ...withProblem }),
+  /** 3. PIN setup ("SETUP"). */
+  z.strictObject({ screen: z.literal('setup-pin'), identity: IdentitySummary, ...withProblem }),
+  /** 4. Identity home ("Sign in with this M-Pin"). */
+  z.strictObject({ screen: z.literal('home'), identity: IdentitySummary, identityCount: z.number().int().min(1), ...withProblem }),
+  /** 5. Access number ("Next"); a wrong number comes back here with a problem. */
+  z.strictObject({ screen: z.literal('access-number'), identity: IdentitySummary, digits: z.number().int().min(6).max(16), useCheckSum: z.boolean(), ...withProblem }),
+  /** 6. PIN ("Login"): which service and identity it is for, and a way to cancel. */
+  z.strictObject({
+    screen: z.literal('pin'),
+    identity: IdentitySummary,
+    purpose: z.enum(['remote', 'local']),
+    /** The access number (remote), shown before the PIN. */
+    accessNumber: z.string().max(16).optional(),
+    /** The origin that will be signed in. */
+    target: ServiceInfo,
+    ...withProblem,
+  }),
+  /** A wrong PIN: a warning, then a retry. */
+  z.strictObject({ screen: z.literal('wrong-pin'), identity: IdentitySummary }),
+  /** A wrong access number: a warning, then a retry. */
+  z.strictObject({ screen: z.literal('wrong-access-number'), identity: IdentitySummary, problem: Problem }),
+  /** The third wrong PIN (410): the identity was removed; "Register again" with the same e-mail. */
+  z.strictObject({ screen: z.literal('blocked'), userId: z.string().max(254), service: ServiceInfo }),
+  /** 7. Success: signed in as … on the service; "Sign out" when the service gave sign-out data. */
+  z.strictObject({
+    screen: z.literal('success'),
+    userId: z.string().max(254),
+    service: ServiceInfo,
+    purpose: z.enum(['remote', 'local']),
+    canSignOut: z.boolean(),
+    signedOut: z.boolean(),
+    ...withProblem,
+  }),
+  /** 8. Menu: the identities, "Add new identity". */
+  z.strictObject({ screen: z.literal('menu'), identities: z.array(IdentitySummary).max(100), selectedId: z.string().max(64).optional() }),
+  /** Manage one identity: "Reset PIN", "Remove Identity". */
+  z.strictObject({ screen: z.literal('manage'), identity: IdentitySummary }),
+  z.strictObject({ screen: z.literal('confirm-reset'), identity: IdentitySummary, ...withProblem }),
+  z.strictObject({ screen: z.literal('confirm-remove'), identity: IdentitySummary }),
+]);
+export type UiState = z.infer<typeof UiState>;
+export type Screen = UiState['screen'];

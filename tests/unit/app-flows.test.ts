@@ -1,0 +1,365 @@
+// @vitest-environment node
+// The background's use cases against the REAL reference server (tests/support/test-server.ts), with WXT's fake
+// browser (storage.session) and fake-indexeddb: every screen transition of issue 4 that talks to a service.
+// A plain fetch client plays the PC: it gets an access number, polls /rps/access and posts /mpinAuthenticate.
+import { openDB } from 'idb';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createApp, type App } from '@/lib/app/app';
+import type { Platform } from '@/lib/app/platform';
+import { DB_VERSION, openStore } from '@/lib/store/db';
+import { UiState } from '@/lib/ui-state';
+import { HttpClient } from '../support/milagro-http-client';
+import { startTestServer, type TestServer } from '../support/test-server';
+
+let server: TestServer; // no activation needed
+let strict: TestServer; // activation through the mailbox
+beforeAll(async () => {
+  [server, strict] = await Promise.all([startTestServer({ REQUIRE_ACTIVATION: 'false' }), startTestServer()]);
+});
+afterAll(async () => {
+  await Promise.all([server?.stop(), strict?.stop()]);
+});
+
+let n = 0;
+let dbName: string;
+beforeEach(() => {
+  fakeBrowser.reset();
+  dbName = `flows-${++n}`;
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => vi.restoreAllMocks());
+
+function makeApp(platform: Partial<Platform> = {}, now?: () => number) {
+  const syncContentScripts = vi.fn(async (_origins: string[]) => {});
+  const app = createApp({
+    openStore: () => openStore(dbName),
+    ...(now ? { now } : {}),
+    platform: {
+      hasHostPermission: async () => true,
+      syncContentScripts,
+      detectPinpad: async () => undefined,
+      openPopup: async () => {},
+      deviceNameSuggestion: () => 'linNode',
+      ...platform,
+    },
+    rps: { timeoutMs: 15_000 },
+  });
+  const act = async (intent: Parameters<App['dispatch']>[0]) => UiState.parse(await app.dispatch(intent));
+  return { app, act, syncContentScripts };
+}
+
+async function dump(): Promise<string> {
+  const db = await openDB(dbName, DB_VERSION);
+  const out = { identities: await db.getAll('identities'), services: await db.getAll('services'), meta: await db.getAll('meta') };
+  db.close();
+  return JSON.stringify(out);
+}
+
+async function enrol(act: ReturnType<typeof makeApp>['act'], origin: string, email: string, pin: string) {
+  expect((await act({ kind: 'addService', url: `${origin}/setup-phone` })).screen).toBe('register');
+  const s = await act({ kind: 'register', email, deviceName: 'myLaptop' });
+  expect(s).toMatchObject({ screen: 'setup-pin', identity: { userId: email, state: 'activated' } });
+  const home = await act({ kind: 'setPin', pin });
+  expect(home).toMatchObject({ screen: 'home', identity: { userId: email, state: 'registered' } });
+  return home;
+}
+
+/** The PC: an access number, then (once the phone has signed in) the browser's own sign-in. */
+async function pcSession(origin: string) {
+  const pc = new HttpClient(origin);
+  const an = (await pc.request('POST', '/rps/getAccessNumber')).body as { accessNumber: string; webOTT: string };
+  return {
+    pc,
+    accessNumber: an.accessNumber,
+    /** Polls until the phone has authenticated, then posts the authOTT as the PIN pad page does. */
+    async complete(): Promise<number> {
+      for (let i = 0; i < 100; i++) {
+        const poll = await pc.request('POST', '/rps/access', { webOTT: an.webOTT });
+        if (poll.body.status === 'authenticate') {
+          return (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll.body.authOTT } })).status;
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return 0;
+    },
+  };
+}
+
+/** A valid-looking (check digit right) number the server never issued. */
+function unknownAccessNumber(): string {
+  for (let k = 123456; ; k++) {
+    const lead = String(k);
+    const c = (11 - ([...lead].reduce((a, d, i) => a + Number(d) * (7 - i), 0) % 11)) % 11;
+    if (c !== 10) return lead + c;
+  }
+}
+
+describe('flows against the real server', () => {
+  it('add service → register → PIN → access number → login → success → sign out; R1, R5, R8 hold', async () => {
+    const { act, syncContentScripts } = makeApp();
+    expect((await act({ kind: 'home' })).screen).toBe('add-service');
+    const reg = await act({ kind: 'addService', url: `${server.publicUrl}/setup-phone` });
+    expect(reg).toMatchObject({ screen: 'register', service: { origin: server.publicUrl }, setDeviceName: true, deviceNameSuggestion: 'linNode', email: '' });
+    expect(syncContentScripts).toHaveBeenLastCalledWith([server.publicUrl]);
+
+    const setup = await act({ kind: 'register', email: 'Alice@Example.com', deviceName: 'myLaptop' });
+    expect(setup).toMatchObject({ screen: 'setup-pin', identity: { userId: 'alice@example.com', deviceName: 'myLaptop' } });
+    const cs = (Object.entries(await fakeBrowser.storage.session.get(null)).find(([k]) => k.startsWith('clientSecret:'))?.[1]) as string;
+    expect(cs).toMatch(/^[0-9a-f]{130}$/);
+
+    const home = await act({ kind: 'setPin', pin: '9137' });
+    expect(home).toMatchObject({ screen: 'home', identityCount: 1, identity: { state: 'registered' } });
+
+    // R1, R5: no PIN, no client secret, no regOTT anywhere after PIN setup
+    const stored = await dump();
+    expect(stored).not.toContain(cs);
+    expect(stored).not.toContain('regOTT');
+    expect(stored).not.toMatch(/"pin"|"9137"/);
+    expect(stored).toContain('"token"');
+    expect(JSON.stringify(await fakeBrowser.storage.session.get(null))).not.toContain(cs);
+    expect(await fakeBrowser.storage.local.get(null)).toEqual({});
+
+    const { pc, accessNumber, complete } = await pcSession(server.publicUrl);
+    expect(await act({ kind: 'startSignIn' })).toMatchObject({ screen: 'access-number', digits: 7, useCheckSum: true });
+    const pin = await act({ kind: 'submitAccessNumber', accessNumber });
+    // R4: service and identity before the PIN
+    expect(pin).toMatchObject({ screen: 'pin', purpose: 'remote', accessNumber, target: { origin: server.publicUrl }, identity: { userId: 'alice@example.com' } });
+
+    const [success, pcStatus] = await Promise.all([act({ kind: 'login', pin: '9137' }), complete()]);
+    expect(pcStatus).toBe(200);
+    expect(success).toEqual({ screen: 'success', userId: 'alice@example.com', service: { origin: server.publicUrl, name: new URL(server.publicUrl).host }, purpose: 'remote', canSignOut: true, signedOut: false });
+    expect((await pc.request('GET', '/protected')).text).toContain('alice@example.com');
+
+    // R8: the sign-out data only in storage.session
+    const signOut = (await fakeBrowser.storage.session.get('signOut')).signOut as { logoutData: { sessionToken: string } };
+    expect(signOut.logoutData.sessionToken).toMatch(/^[0-9a-f]+$/);
+    expect(await dump()).not.toContain(signOut.logoutData.sessionToken);
+
+    // the state survives a new App (service worker restart)
+    expect(await makeApp().app.getState()).toMatchObject({ screen: 'success', canSignOut: true });
+
+    const out = await act({ kind: 'signOut' });
+    expect(out).toMatchObject({ screen: 'success', signedOut: true, canSignOut: false });
+    expect(out).not.toHaveProperty('problem');
+    expect((await pc.request('GET', '/protected')).text).not.toContain('alice@example.com');
+    expect(await fakeBrowser.storage.session.get('signOut')).toEqual({});
+
+    expect(await act({ kind: 'home' })).toMatchObject({ screen: 'home' });
+  });
+
+  it('registration with activation through the mailbox: not confirmed, resend, confirmed', async () => {
+    const { act } = makeApp();
+    await act({ kind: 'addService', url: strict.publicUrl });
+    const sent = await act({ kind: 'register', email: 'bob@example.com', deviceName: '' });
+    expect(sent).toMatchObject({ screen: 'email-sent', resent: false, identity: { state: 'started', deviceName: 'linNode' } });
+
+    const early = await act({ kind: 'confirmedEmail' });
+    expect(early).toMatchObject({ screen: 'email-sent', problem: { code: 'not-confirmed', retry: false } });
+    expect(await act({ kind: 'resendEmail' })).toMatchObject({ screen: 'email-sent', resent: true });
+    expect((await makeApp().app.getState()).screen).toBe('email-sent'); // survives the worker stopping
+
+    const page = new HttpClient(strict.publicUrl);
+    const mails = (await page.request('GET', '/mailbox.json')).body as { to: string; text: string }[];
+    const link = mails.reverse().find((m) => m.to.includes('bob@example.com'))?.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0];
+    expect(link).toBeTruthy();
+    expect((await page.request('POST', link!, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
+
+    expect(await act({ kind: 'confirmedEmail' })).toMatchObject({ screen: 'setup-pin', identity: { state: 'activated' } });
+    expect(await act({ kind: 'setPin', pin: '0042' })).toMatchObject({ screen: 'home', identity: { state: 'registered' } });
+    expect(await dump()).not.toContain('regOTT');
+  });
+
+  it('wrong access number: a bad check digit sends nothing; an unknown one gets 412 and a retry', async () => {
+    const { act } = makeApp();
+    await enrol(act, server.publicUrl, 'carol@example.com', '1111');
+    await act({ kind: 'startSignIn' });
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    for (const bad of ['4241704', '424170', '42417031', 'abcdefg']) {
+      expect(await act({ kind: 'submitAccessNumber', accessNumber: bad })).toMatchObject({ screen: 'access-number', problem: { code: 'invalid-access-number' } });
+    }
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+
+    expect(await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() })).toMatchObject({ screen: 'pin' });
+    expect(await act({ kind: 'login', pin: '1111' })).toMatchObject({ screen: 'wrong-access-number', problem: { code: 'unknown-access-number' } });
+    expect(await act({ kind: 'retry' })).toMatchObject({ screen: 'access-number' });
+    expect(await act({ kind: 'cancel' })).toMatchObject({ screen: 'home' });
+  });
+
+  it('wrong PIN: 401 twice with a retry, the third 410 blocks: token deleted, no further request, register again', async () => {
+    const { act } = makeApp();
+    await enrol(act, server.publicUrl, 'dan@example.com', '2222');
+    const { accessNumber } = await pcSession(server.publicUrl);
+    await act({ kind: 'startSignIn' });
+    await act({ kind: 'submitAccessNumber', accessNumber });
+    expect(await act({ kind: 'login', pin: '2223' })).toMatchObject({ screen: 'wrong-pin', identity: { userId: 'dan@example.com' } });
+    expect(await act({ kind: 'retry' })).toMatchObject({ screen: 'pin', accessNumber });
+    expect(await act({ kind: 'login', pin: '2224' })).toMatchObject({ screen: 'wrong-pin' });
+    await act({ kind: 'retry' });
+    const blocked = await act({ kind: 'login', pin: '2225' });
+    expect(blocked).toEqual({ screen: 'blocked', userId: 'dan@example.com', service: { origin: server.publicUrl, name: new URL(server.publicUrl).host } });
+
+    const stored = JSON.parse(await dump()) as { identities: Record<string, unknown>[] };
+    expect(stored.identities).toHaveLength(1);
+    expect(stored.identities[0]).toMatchObject({ state: 'blocked' });
+    expect(stored.identities[0]).not.toHaveProperty('token');
+
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    expect(await act({ kind: 'login', pin: '2222' })).toMatchObject({ screen: 'blocked' });
+    expect(await act({ kind: 'startSignIn' })).toMatchObject({ screen: 'blocked' });
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+
+    expect(await act({ kind: 'registerAgain' })).toMatchObject({ screen: 'register', email: 'dan@example.com' });
+    expect(await act({ kind: 'register', email: 'dan@example.com', deviceName: '' })).toMatchObject({ screen: 'setup-pin' });
+    expect(await act({ kind: 'setPin', pin: '3333' })).toMatchObject({ screen: 'home', identityCount: 1 });
+  });
+
+  it('menu, add identity, manage: reset PIN (new registration, same e-mail) and remove identity', async () => {
+    const { act, app } = makeApp();
+    const first = await enrol(act, server.publicUrl, 'erin@example.com', '4444');
+    const firstId = first.screen === 'home' ? first.identity.id : '';
+    expect(await act({ kind: 'openMenu' })).toMatchObject({ screen: 'menu', selectedId: firstId, identities: [{ userId: 'erin@example.com' }] });
+    expect(await act({ kind: 'addIdentity' })).toMatchObject({ screen: 'register', service: { origin: server.publicUrl } });
+    await act({ kind: 'register', email: 'frank@example.com', deviceName: '' });
+    const second = await act({ kind: 'setPin', pin: '5555' });
+    expect(second).toMatchObject({ screen: 'home', identityCount: 2, identity: { userId: 'frank@example.com' } });
+
+    expect(await act({ kind: 'selectIdentity', id: firstId })).toMatchObject({ screen: 'home', identity: { id: firstId } });
+    expect(await act({ kind: 'manage', id: firstId })).toMatchObject({ screen: 'manage', identity: { id: firstId } });
+    expect(await act({ kind: 'resetPin' })).toMatchObject({ screen: 'confirm-reset' });
+    const reset = await act({ kind: 'confirmReset' });
+    expect(reset).toMatchObject({ screen: 'setup-pin', identity: { userId: 'erin@example.com' } });
+    const resetId = reset.screen === 'setup-pin' ? reset.identity.id : '';
+    expect(resetId).not.toBe(firstId);
+    expect(await act({ kind: 'setPin', pin: '4321' })).toMatchObject({ screen: 'home', identityCount: 2, identity: { id: resetId } });
+
+    // the new PIN signs in
+    const { accessNumber, complete } = await pcSession(server.publicUrl);
+    await act({ kind: 'startSignIn' });
+    await act({ kind: 'submitAccessNumber', accessNumber });
+    const [ok] = await Promise.all([act({ kind: 'login', pin: '4321' }), complete()]);
+    expect(ok).toMatchObject({ screen: 'success', userId: 'erin@example.com' });
+
+    await act({ kind: 'manage', id: resetId });
+    expect(await act({ kind: 'removeIdentity' })).toMatchObject({ screen: 'confirm-remove' });
+    expect(await act({ kind: 'confirmRemove' })).toMatchObject({ screen: 'home', identityCount: 1, identity: { userId: 'frank@example.com' } });
+    const frankId = (await app.getState()).screen === 'home' ? ((await app.getState()) as { identity: { id: string } }).identity.id : '';
+    await act({ kind: 'manage', id: frankId });
+    await act({ kind: 'removeIdentity' });
+    expect(await act({ kind: 'confirmRemove' })).toMatchObject({ screen: 'register', service: { origin: server.publicUrl } });
+    expect(JSON.parse(await dump()).identities).toEqual([]);
+  });
+
+  it('sign-in on this browser: the content script gets the authOTT and the page is signed in (WID "0")', async () => {
+    const page = new HttpClient(server.publicUrl); // the tab, with its own cookie
+    const completeSignIn = vi.fn(async (_tabId: number, m: { authOTT: string; authenticateURL: string }) => {
+      const r = await page.request('POST', m.authenticateURL, { mpinResponse: { version: '0.3', authOTT: m.authOTT, pass: 2 } });
+      return r.status;
+    });
+    const { act, app } = makeApp({ completeSignIn });
+    await enrol(act, server.publicUrl, 'gina@example.com', '6666');
+
+    expect(await app.pinpadFound('http://evil.test', 'demo')).toEqual({ offer: false });
+    expect(await app.pinpadFound(server.publicUrl, 'demo')).toEqual({ offer: true, userId: 'gina@example.com' });
+    expect(await app.requestLocalSignIn(server.publicUrl.replace('127.0.0.1', 'localhost'), 3)).toEqual({ queued: false });
+    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toEqual({ queued: true });
+    expect(await app.getState()).toMatchObject({ screen: 'pin', purpose: 'local', target: { origin: server.publicUrl } });
+
+    expect(await act({ kind: 'login', pin: '6667' })).toMatchObject({ screen: 'wrong-pin' });
+    await act({ kind: 'retry' });
+    expect(await act({ kind: 'login', pin: '6666' })).toMatchObject({ screen: 'success', purpose: 'local', canSignOut: false, userId: 'gina@example.com' });
+    expect(completeSignIn).toHaveBeenLastCalledWith(3, { type: 'completeSignIn', authOTT: expect.stringMatching(/^[0-9a-f]{32}$/), authenticateURL: `${server.publicUrl}/mpinAuthenticate` });
+    expect((await page.request('GET', '/protected')).text).toContain('gina@example.com');
+  });
+
+  it('a service that is down: a network problem with a retry, nothing lost', async () => {
+    const { act } = makeApp();
+    await enrol(act, server.publicUrl, 'hal@example.com', '7777');
+    await act({ kind: 'startSignIn' });
+    await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
+    vi.spyOn(globalThis, 'fetch').mockRejectedValue(new TypeError('Failed to fetch'));
+    const down = await act({ kind: 'login', pin: '7777' });
+    expect(down).toMatchObject({ screen: 'pin', problem: { code: 'network', retry: true } });
+    vi.mocked(globalThis.fetch).mockRestore();
+    expect(await act({ kind: 'retry' })).toMatchObject({ screen: 'pin', purpose: 'remote' });
+    expect(await act({ kind: 'login', pin: '7777' })).toMatchObject({ screen: 'wrong-access-number' });
+  });
+  it('revoked (time permit refused), 408 and 403 at authenticate: clear problems, the identity kept', async () => {
+    const { act } = makeApp();
+    await enrol(act, server.publicUrl, 'ivy@example.com', '8888');
+    await act({ kind: 'startSignIn' });
+    await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
+    server.ctx.storage.put('revoked', 'ivy@example.com', { reason: 'test' });
+    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({ screen: 'pin', problem: { code: 'revoked', retry: false } });
+    server.ctx.storage.delete('revoked', 'ivy@example.com');
+
+    const realFetch = globalThis.fetch;
+    let answer = { status: 408, body: '{"message":"Authentication timed out"}' };
+    vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) =>
+      String(input).endsWith('/rps/authenticate') ? new Response(answer.body, { status: answer.status }) : realFetch(input, init),
+    );
+    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({ screen: 'access-number', problem: { code: 'access-number-expired' } });
+    await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
+    answer = { status: 403, body: '{"message":"Forbidden"}' };
+    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({ screen: 'pin', problem: { code: 'not-authorized' } });
+    const stored = JSON.parse(await dump()) as { identities: Record<string, unknown>[] };
+    expect(stored.identities[0]).toMatchObject({ state: 'registered', token: expect.any(String) });
+  });
+
+  it('sign out: a logoutURL on another origin is refused without a request; a non-empty 200 is a failure', async () => {
+    const { act } = makeApp();
+    await enrol(act, server.publicUrl, 'jay@example.com', '9999');
+    const realFetch = globalThis.fetch;
+    let logoutURL = 'https://evil.test/logout';
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const url = String(input);
+      if (url.endsWith('/rps/authenticate')) return new Response(JSON.stringify({ logoutURL, logoutData: { userId: 'jay@example.com', sessionToken: 'abc' } }), { status: 200 });
+      if (url.endsWith('/fake-logout')) return new Response('Logged out', { status: 200 });
+      return realFetch(input, init);
+    });
+    const signIn = async () => {
+      await act({ kind: 'home' });
+      await act({ kind: 'startSignIn' });
+      await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
+      return act({ kind: 'login', pin: '9999' });
+    };
+    expect(await signIn()).toMatchObject({ screen: 'success', canSignOut: true });
+    expect(await act({ kind: 'signOut' })).toMatchObject({ screen: 'success', signedOut: false, canSignOut: false, problem: { code: 'sign-out-failed' } });
+    expect(fetchSpy.mock.calls.map(([u]) => String(u)).filter((u) => u.includes('evil'))).toEqual([]);
+    expect(await fakeBrowser.storage.session.get('signOut')).toEqual({});
+
+    logoutURL = '/fake-logout';
+    expect(await signIn()).toMatchObject({ screen: 'success', canSignOut: true });
+    expect(await act({ kind: 'signOut' })).toMatchObject({ screen: 'success', signedOut: false, problem: { code: 'sign-out-failed', message: 'Sign out was unsuccessful!' } });
+
+    // leaving the success screen forgets the sign-out data (R8)
+    expect(await act({ kind: 'home' })).toMatchObject({ screen: 'home' });
+    expect(await fakeBrowser.storage.session.get('signOut')).toEqual({});
+  });
+
+  it('the add-service screen shows a PIN pad found on the active tab; cancel and intents out of place change nothing', async () => {
+    const { app, act } = makeApp({ detectPinpad: async () => server.publicUrl });
+    expect(await app.getState()).toEqual({ screen: 'add-service', detected: { origin: server.publicUrl, name: new URL(server.publicUrl).host } });
+    expect(await act({ kind: 'login', pin: '1234' })).toMatchObject({ screen: 'add-service' });
+    expect(await act({ kind: 'confirmRemove' })).toMatchObject({ screen: 'add-service' });
+    await act({ kind: 'addService', url: server.publicUrl });
+    expect(await act({ kind: 'cancel' })).toMatchObject({ screen: 'add-service' });
+    expect(JSON.parse(await dump()).identities).toEqual([]);
+  });
+  it('the PIN screen expires with the access number (ttlSeconds from clientSettings, plus grace): no request', async () => {
+    let clock = Date.now();
+    const { act, app } = makeApp({}, () => clock);
+    await enrol(act, server.publicUrl, 'kim@example.com', '1212');
+    await act({ kind: 'startSignIn' });
+    await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
+    clock += 90_000;
+    expect(await app.getState()).toMatchObject({ screen: 'pin' });
+    clock += 15_000; // 99 s + 5 s grace are over
+    expect(await app.getState()).toMatchObject({ screen: 'access-number', problem: { code: 'access-number-expired' } });
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    expect(await act({ kind: 'login', pin: '1212' })).toMatchObject({ screen: 'access-number' });
+    expect(fetchSpy).not.toHaveBeenCalled();
+  });
+});

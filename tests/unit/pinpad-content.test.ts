@@ -1,0 +1,345 @@
+// The PIN pad content script (lib/pinpad/content.ts, entrypoints/pinpad.content.ts) with WXT's fake browser in
+// happy-dom: when it reports a pad and shows the offer, the offer's isolation (closed shadow root, no page HTML),
+// the late-rendered pad (MutationObserver), and the completeSignIn message: shape, sender, same-origin rule.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import pinpadEntrypoint from '@/entrypoints/pinpad.content';
+import { runPinpadScript, WAITING_FOR_PIN, type PinpadScript } from '@/lib/pinpad/content';
+import * as fx from './pinpad-fixtures';
+
+const OTT = 'fedcba9876543210fedcba9876543210';
+const BACKGROUND = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowser.runtime.id}/background.js` };
+
+let ctx: ContentScriptContext;
+let replies: { pinpadFound: unknown; requestLocalSignIn: unknown };
+let sent: unknown[];
+let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
+let navigate: ReturnType<typeof vi.fn<(url: string) => void>>;
+let reload: ReturnType<typeof vi.fn<() => void>>;
+
+/** Put fixture markup on the page (test-only markup; the script under test never writes HTML). */
+function setPage(html: string) {
+  document.body.innerHTML = html;
+}
+
+function start(): PinpadScript {
+  return runPinpadScript(ctx, { debounceMs: 5, fetch: fetchMock, navigate, reload });
+}
+
+async function offerShown(script: PinpadScript) {
+  await vi.waitFor(() => expect(script.offer).not.toBeNull());
+  return script.offer!;
+}
+
+async function deliver(message: unknown, sender: object = BACKGROUND): Promise<unknown> {
+  const [reply] = await fakeBrowser.runtime.onMessage.trigger(message, sender, () => {});
+  return reply;
+}
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  document.body.replaceChildren();
+  sent = [];
+  replies = { pinpadFound: { offer: true, userId: 'alice@example.com' }, requestLocalSignIn: { queued: true } };
+  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation((async (message: { type: keyof typeof replies }) => {
+    sent.push(message);
+    return replies[message.type];
+  }) as never);
+  fetchMock = vi.fn<typeof fetch>(async () => new Response('{}', { status: 200 }));
+  navigate = vi.fn<(url: string) => void>();
+  reload = vi.fn<() => void>();
+  vi.spyOn(console, 'debug').mockImplementation(() => {}); // WXT logs "context invalidated"
+  ctx = new ContentScriptContext('pinpad', { noScriptStartedPostMessage: true } as never);
+});
+
+afterEach(() => {
+  ctx.notifyInvalidated();
+  vi.restoreAllMocks();
+});
+
+describe('reporting a PIN pad and offering sign-in', () => {
+  it('stays silent on a page without a pad', async () => {
+    setPage(fx.NOT_PINPADS['a login form']!);
+    const script = start();
+    await script.scan();
+    expect(sent).toEqual([]);
+    expect(script.offer).toBeNull();
+    expect(document.body.children).toHaveLength(1);
+  });
+
+  it('reports the demo pad once and shows the offer in a closed shadow root', async () => {
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    const offer = await offerShown(script);
+    expect(sent).toEqual([{ type: 'pinpadFound', kind: 'demo' }]);
+
+    const host = script.host!;
+    expect(host.isConnected).toBe(true);
+    expect(host.shadowRoot).toBeNull(); // closed: page scripts cannot reach in
+    expect(offer.root.getRootNode()).toBeInstanceOf(ShadowRoot);
+    expect(document.body.textContent).not.toContain('Sign in with M-Pin Authenticator'); // not in the light DOM
+    expect(offer.root.textContent).toContain('Sign in with M-Pin Authenticator');
+    expect(offer.root.textContent).toContain('alice@example.com');
+
+    // DOM changes do not report the same pad again.
+    document.body.append(document.createElement('p'));
+    await script.scan();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('shows nothing when the background does not offer', async () => {
+    replies.pinpadFound = { offer: false };
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    await script.scan();
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    expect(script.offer).toBeNull();
+  });
+
+  it.each([['a string', 'yes'], ['a wrong type', { offer: 'yes' }], ['no answer', undefined], ['a long user id', { offer: true, userId: 'x'.repeat(300) }]])(
+    'shows nothing for a reply that does not parse: %s',
+    async (_what, reply) => {
+      replies.pinpadFound = reply;
+      setPage(fx.DEMO_PINPAD);
+      const script = start();
+      await vi.waitFor(() => expect(sent).toHaveLength(1));
+      await script.scan();
+      expect(script.offer).toBeNull();
+    },
+  );
+
+  it('finds a Milagro pad that mpin.js renders after load (MutationObserver)', async () => {
+    setPage(fx.MILAGRO_EMPTY_HOLDER);
+    const script = start();
+    await script.scan();
+    expect(sent).toEqual([]);
+
+    // What mpin.js does once its client settings have loaded: class the target, fill it.
+    const holder = document.getElementById('pinHolder')!;
+    holder.classList.add('mpinMaster');
+    const root = document.createElement('div');
+    root.id = 'mpinMiracle';
+    const pad = document.createElement('div');
+    pad.id = 'mpin_pinpad';
+    root.append(pad);
+    holder.append(root);
+
+    await offerShown(script);
+    expect(sent).toEqual([{ type: 'pinpadFound', kind: 'milagro' }]);
+  });
+
+  it('removes the offer when a single-page app takes the pad away', async () => {
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    const host = (await offerShown(script), script.host!);
+    document.getElementById('mpin-pinpad')!.remove();
+    await vi.waitFor(() => expect(host.isConnected).toBe(false));
+    expect(script.offer).toBeNull();
+  });
+
+  it('dismiss removes the offer and it does not come back on DOM changes', async () => {
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    const offer = await offerShown(script);
+    const host = script.host!;
+    offer.root.querySelector<HTMLButtonElement>('.mpin-offer__dismiss')!.click();
+    expect(host.isConnected).toBe(false);
+    document.body.append(document.createElement('div'));
+    await new Promise((r) => setTimeout(r, 30));
+    await script.scan();
+    expect(script.offer).toBeNull();
+    expect(sent).toHaveLength(1);
+  });
+
+  it('offers again after a single-page app navigation (wxt:locationchange), even if dismissed', async () => {
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    (await offerShown(script)).root.querySelector<HTMLButtonElement>('.mpin-offer__dismiss')!.click();
+    expect(script.offer).toBeNull();
+    history.pushState({}, '', '/spa-route');
+    await vi.waitFor(() => expect(script.offer).not.toBeNull(), { timeout: 3000 });
+    expect(sent).toEqual([
+      { type: 'pinpadFound', kind: 'demo' },
+      { type: 'pinpadFound', kind: 'demo' },
+    ]);
+    history.pushState({}, '', '/');
+  });
+
+  it('"Sign in" asks the background and tells the user to enter the PIN in the extension', async () => {
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    const offer = await offerShown(script);
+    offer.root.querySelector<HTMLButtonElement>('.mpin-offer__sign-in')!.click();
+    await vi.waitFor(() => expect(offer.root.textContent).toContain(WAITING_FOR_PIN));
+    expect(sent).toContainEqual({ type: 'requestLocalSignIn' });
+    expect(offer.root.querySelector('input')).toBeNull(); // no PIN field in the page, ever
+  });
+
+  it('says so when the background does not queue the sign-in', async () => {
+    replies.requestLocalSignIn = { queued: false };
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    const offer = await offerShown(script);
+    offer.root.querySelector<HTMLButtonElement>('.mpin-offer__sign-in')!.click();
+    await vi.waitFor(() => expect(offer.root.querySelector('[role=status]')?.getAttribute('data-kind')).toBe('error'));
+  });
+});
+
+describe('no page-provided HTML in the offer (R17)', () => {
+  it('renders a user id full of markup as text', async () => {
+    replies.pinpadFound = { offer: true, userId: '<img src=x onerror="alert(1)"><script>alert(2)</script>' };
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    const offer = await offerShown(script);
+    expect(offer.root.querySelector('img, script')).toBeNull();
+    expect(offer.root.textContent).toContain('<img src=x onerror="alert(1)">');
+  });
+
+  it('nothing the page planted in the pad reaches the offer', async () => {
+    setPage(`<section data-mpin-pinpad data-mpin-authenticate-url='"><img src=x onerror=alert(1)>'
+      data-mpin-success-url="<script>alert(1)</script>" data-mpin-client-settings="<b>x</b>"><b id="bold">Bold</b></section>`);
+    const script = start();
+    const offer = await offerShown(script);
+    const texts = Array.from(offer.root.querySelectorAll('*'), (el) => el.tagName.toLowerCase());
+    expect(new Set(texts)).toEqual(new Set(['div', 'button', 'span', 'p']));
+    expect(offer.root.textContent).not.toMatch(/img|script|Bold/);
+  });
+});
+
+describe('completeSignIn from the background', () => {
+  // The background sends the service's authenticateURL absolute (lib/messages.ts CompleteSignInMessage).
+  const good = { type: 'completeSignIn', authOTT: OTT, authenticateURL: `${location.origin}/mpinAuthenticate` };
+
+  it('posts the authOTT to the page’s authenticate URL and goes to the success URL', async () => {
+    setPage(fx.DEMO_PINPAD);
+    start();
+    await expect(deliver(good)).resolves.toEqual({ ok: true, status: 200 });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+    const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
+    expect(url).toBe(`${location.origin}/mpinAuthenticate`);
+    expect(JSON.parse(init.body as string)).toEqual({ mpinResponse: { authOTT: OTT, version: '0.3', pass: 2 } });
+    expect(navigate).toHaveBeenCalledWith(`${location.origin}/protected`);
+  });
+
+  it("on a Milagro page uses the background's authenticateURL and reloads", async () => {
+    setPage(fx.MILAGRO_LOGIN);
+    start();
+    await expect(deliver({ ...good, authenticateURL: `${location.origin}/rp/mpinAuthenticate` })).resolves.toEqual({ ok: true, status: 200 });
+    expect(fetchMock.mock.calls[0]![0]).toBe(`${location.origin}/rp/mpinAuthenticate`);
+    expect(reload).toHaveBeenCalledOnce();
+  });
+
+  it.each([
+    ['a short authOTT', { ...good, authOTT: 'abc' }],
+    ['a non-hex authOTT', { ...good, authOTT: 'z'.repeat(32) }],
+    ['no authOTT', { type: 'completeSignIn', authenticateURL: good.authenticateURL }],
+    ['a relative authenticateURL', { ...good, authenticateURL: '/mpinAuthenticate' }],
+    ['no authenticateURL', { type: 'completeSignIn', authOTT: OTT }],
+    ['an extra key', { ...good, successURL: 'https://evil.test/' }],
+    ['another type', { ...good, type: 'completeSignin' }],
+    ['a string', 'completeSignIn'],
+    ['null', null],
+  ])('ignores a wrong-shaped message: %s', async (_what, message) => {
+    setPage(fx.DEMO_PINPAD);
+    start();
+    await expect(deliver(message)).resolves.toBeUndefined();
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(navigate).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['another extension', { id: 'other-extension', url: 'chrome-extension://other-extension/bg.js' }],
+    ['a tab (content script)', { id: fakeBrowser.runtime.id, tab: { id: 3 }, frameId: 0, url: 'https://evil.test/' }],
+    ['no id', {}],
+  ])('ignores a well-formed message from %s', async (_what, sender) => {
+    setPage(fx.DEMO_PINPAD);
+    start();
+    await expect(deliver(good, sender)).resolves.toBeUndefined();
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('refuses a cross-origin authenticate URL on the page and shows why in the offer', async () => {
+    setPage('<section data-mpin-pinpad data-mpin-authenticate-url="https://evil.test/mpinAuthenticate"></section>');
+    const script = start();
+    await expect(deliver(good)).resolves.toMatchObject({ ok: false, reason: 'refused-url' });
+    expect(fetchMock).not.toHaveBeenCalled();
+    const offer = await offerShown(script);
+    expect(offer.root.textContent).toContain('not on this site');
+  });
+
+  it("refuses a cross-origin authenticateURL from the background's message", async () => {
+    setPage(fx.MILAGRO_LOGIN);
+    start();
+    await expect(deliver({ ...good, authenticateURL: 'https://evil.test/mpinAuthenticate' })).resolves.toMatchObject({ ok: false, reason: 'refused-url' });
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('reports a wrong PIN (401) in the offer and to the background', async () => {
+    fetchMock.mockResolvedValueOnce(new Response('{"message":"x"}', { status: 401 }));
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    await offerShown(script);
+    await expect(deliver(good)).resolves.toEqual({ ok: false, reason: 'http', status: 401 });
+    expect(script.offer!.root.textContent).toContain('Incorrect PIN!');
+    expect(navigate).not.toHaveBeenCalled();
+  });
+
+  it('does nothing when the page has no PIN pad', async () => {
+    setPage(fx.NOT_PINPADS['a plain page']!);
+    start();
+    await expect(deliver(good)).resolves.toEqual({ ok: false, reason: 'no-pinpad' });
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it('stops listening when the content script context is invalidated', async () => {
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    await offerShown(script);
+    const host = script.host!;
+    ctx.notifyInvalidated();
+    expect(host.isConnected).toBe(false);
+    expect(await fakeBrowser.runtime.onMessage.trigger(good, BACKGROUND, () => {})).toEqual([]);
+  });
+});
+
+describe('the entrypoint', () => {
+  it('is registered at runtime, with no manifest matches, at document_idle, in the isolated world', () => {
+    expect(pinpadEntrypoint).toMatchObject({ registration: 'runtime', matches: [], runAt: 'document_idle', noScriptStartedPostMessage: true });
+    expect((pinpadEntrypoint as { world?: string }).world).toBeUndefined();
+  });
+
+  it('runs in the top frame', async () => {
+    setPage(fx.DEMO_PINPAD);
+    await pinpadEntrypoint.main(ctx);
+    await vi.waitFor(() => expect(sent).toEqual([{ type: 'pinpadFound', kind: 'demo' }]));
+  });
+
+  it('does nothing in a subframe', async () => {
+    vi.spyOn(window, 'top', 'get').mockReturnValue({} as Window);
+    setPage(fx.DEMO_PINPAD);
+    await pinpadEntrypoint.main(ctx);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toEqual([]);
+  });
+});
+
+describe('source rules for the content script (R13, R17, R18)', () => {
+  const root = resolve(__dirname, '../..');
+  const files = [
+    'entrypoints/pinpad.content.ts',
+    ...readdirSync(join(root, 'lib/pinpad')).map((name) => `lib/pinpad/${name}`),
+  ];
+  const code = (file: string) => readFileSync(join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
+
+  it.each(files)('%s: no innerHTML/outerHTML/insertAdjacentHTML, postMessage, navigator.credentials, eval, main world', (file) => {
+    const src = code(file);
+    expect(src).not.toMatch(/\b(?:innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/);
+    expect(src).not.toMatch(/postMessage\s*\(/);
+    expect(src).not.toMatch(/navigator\s*\.\s*credentials/);
+    expect(src).not.toMatch(/\beval\s*\(|new Function\s*\(/);
+    expect(src).not.toMatch(/world\s*:\s*['"]MAIN['"]/);
+  });
+});

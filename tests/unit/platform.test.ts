@@ -1,0 +1,132 @@
+// The browser glue of the background: runtime registration of the PIN pad content script for exactly the added
+// origins, the PIN pad detector on the active tab, and the hand-over of an authOTT to a tab's top frame.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { hostPattern, originOfUrl } from '@/lib/app/origin';
+import { completeSignIn, deviceNameSuggestion, detectPinpad, hasHostPermission, syncContentScripts } from '@/lib/app/platform';
+
+beforeEach(() => {
+  fakeBrowser.reset();
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => vi.restoreAllMocks());
+
+function fakeScripting(existing: unknown[]) {
+  const s = fakeBrowser.scripting as unknown as Record<string, unknown>;
+  const api = {
+    getRegisteredContentScripts: vi.fn(async () => existing),
+    registerContentScripts: vi.fn(async () => {}),
+    updateContentScripts: vi.fn(async () => {}),
+    unregisterContentScripts: vi.fn(async () => {}),
+  };
+  Object.assign(s, api);
+  return api;
+}
+
+describe('content script registration', () => {
+  const script = (matches: string[]) => [{ id: 'mpin-pinpad', js: ['content-scripts/pinpad.js'], matches, runAt: 'document_idle', allFrames: false }];
+
+  it('registers it for exactly the service origins when it is missing', async () => {
+    const api = fakeScripting([]);
+    await syncContentScripts(['https://b.test', 'http://a.test:8080', 'https://b.test', 'http://a.test:9090']);
+    // no ports: Firefox refuses them in match patterns; the background checks the exact origin
+    expect(api.registerContentScripts).toHaveBeenCalledWith(script(['http://a.test/*', 'https://b.test/*']));
+    expect(api.updateContentScripts).not.toHaveBeenCalled();
+  });
+
+  it('updates it when it is there, and unregisters it when no service is left', async () => {
+    const api = fakeScripting([{ id: 'mpin-pinpad' }]);
+    await syncContentScripts(['https://b.test']);
+    expect(api.updateContentScripts).toHaveBeenCalledWith(script(['https://b.test/*']));
+    await syncContentScripts([]);
+    expect(api.unregisterContentScripts).toHaveBeenCalledWith({ ids: ['mpin-pinpad'] });
+    expect(api.registerContentScripts).not.toHaveBeenCalled();
+  });
+
+  it('never throws when the API fails', async () => {
+    await expect(syncContentScripts(['https://b.test'])).resolves.toBeUndefined(); // fakeBrowser: not implemented
+  });
+});
+
+describe('PIN pad detection on the active tab', () => {
+  it('returns the origin the page reports when it has a PIN pad', async () => {
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]) as never);
+    const executeScript = vi.fn(async () => [{ frameId: 0, result: { origin: 'http://rp.test', found: true } }]);
+    Object.assign(fakeBrowser.scripting, { executeScript });
+    expect(await detectPinpad()).toBe('http://rp.test');
+    expect(executeScript).toHaveBeenCalledWith(expect.objectContaining({ target: { tabId: 9, frameIds: [0] } }));
+  });
+
+  it.each([
+    ['no PIN pad', { origin: 'http://rp.test', found: false }],
+    ['a non-web origin', { origin: 'chrome://settings', found: true }],
+    ['garbage', { origin: 42 }],
+  ])('returns nothing for %s', async (_what, result) => {
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]) as never);
+    Object.assign(fakeBrowser.scripting, { executeScript: vi.fn(async () => [{ frameId: 0, result }]) });
+    expect(await detectPinpad()).toBeUndefined();
+  });
+
+  it('returns nothing when scripting is refused (no activeTab grant)', async () => {
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]) as never);
+    expect(await detectPinpad()).toBeUndefined();
+  });
+});
+
+describe('hand-over to the content script', () => {
+  const message = { type: 'completeSignIn' as const, authOTT: '0123456789abcdef0123456789abcdef', authenticateURL: 'http://rp.test/mpinAuthenticate' };
+
+  it('sends to the top frame only and reads the status from the reply', async () => {
+    const sendMessage = vi.fn(async () => ({ ok: false, status: 401, reason: 'http' }));
+    Object.assign(fakeBrowser.tabs, { sendMessage });
+    expect(await completeSignIn(5, message)).toBe(401);
+    expect(sendMessage).toHaveBeenCalledWith(5, message, { frameId: 0 });
+  });
+
+  it.each([
+    [{ ok: true, status: 200 }, 200],
+    [{ ok: true }, 200],
+    [{ ok: false, reason: 'refused-url' }, undefined],
+    ['yes', undefined],
+    [undefined, undefined],
+  ])('reply %j → %s', async (reply, status) => {
+    Object.assign(fakeBrowser.tabs, { sendMessage: vi.fn(async () => reply) });
+    expect(await completeSignIn(5, message)).toBe(status);
+  });
+});
+
+describe('small helpers', () => {
+  it('asks the browser for host access to "<scheme>://<host>/*", and says no when it cannot', async () => {
+    const contains = vi.fn(async () => true);
+    Object.assign(fakeBrowser.permissions, { contains });
+    expect(await hasHostPermission('http://rp.test:8080')).toBe(true);
+    expect(contains).toHaveBeenCalledWith({ origins: ['http://rp.test/*'] });
+    Object.assign(fakeBrowser.permissions, { contains: vi.fn(async () => Promise.reject(new Error('x'))) });
+    expect(await hasHostPermission('http://rp.test:8080')).toBe(false);
+  });
+
+  it('suggests a device name as Milagro does', () => {
+    expect(deviceNameSuggestion('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36')).toBe('linChrome');
+    expect(deviceNameSuggestion('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0')).toBe('winFirefox');
+  });
+});
+
+describe('origins', () => {
+  it.each([
+    ['http://127.0.0.1:8080/setup-phone?x=1#y', 'http://127.0.0.1:8080'],
+    ['https://rp.test/', 'https://rp.test'],
+    ['rp.test/m', 'https://rp.test'],
+    ['  HTTPS://RP.test:443/  ', 'https://rp.test'],
+    ['ftp://rp.test', undefined],
+    ['javascript:alert(1)', undefined],
+    ['http://user:pw@rp.test/', undefined],
+    ['', undefined],
+  ])('originOfUrl(%j) = %s', (input, origin) => {
+    expect(originOfUrl(input)).toBe(origin);
+  });
+
+  it('hostPattern drops the port', () => {
+    expect(hostPattern('http://127.0.0.1:8080')).toBe('http://127.0.0.1/*');
+    expect(hostPattern('https://rp.test')).toBe('https://rp.test/*');
+  });
+});
