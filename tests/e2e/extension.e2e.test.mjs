@@ -79,6 +79,35 @@ async function fill(page, pattern, value) {
   await handle.asElement().type(value);
 }
 
+/**
+ * Clicks the button with text `text` inside the page's closed shadow roots (the extension's in-page offer). Page
+ * scripts cannot reach into a closed root; the DevTools protocol can, which is how a test plays the user's click.
+ */
+async function clickInClosedShadowRoot(page, text) {
+  const client = await page.createCDPSession();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { root } = await client.send('DOM.getDocument', { depth: -1, pierce: true });
+      const stack = [root];
+      while (stack.length) {
+        const node = stack.pop();
+        const label = (node.children ?? []).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join('').trim();
+        if (node.nodeName === 'BUTTON' && label === text) {
+          const { model } = await client.send('DOM.getBoxModel', { nodeId: node.nodeId });
+          const [x1, y1, , , x3, y3] = model.content;
+          await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
+          return;
+        }
+        stack.push(...(node.children ?? []), ...(node.shadowRoots ?? []), ...(node.contentDocument ? [node.contentDocument] : []));
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`no button "${text}" in the page's shadow roots`);
+  } finally {
+    await client.detach();
+  }
+}
+
 async function mailboxLink(to) {
   for (let i = 0; i < 100; i++) {
     const mails = await (await fetch(`${server.publicUrl}/mailbox.json`)).json();
@@ -182,10 +211,35 @@ describe('the M-Pin mobile guide in Chromium', () => {
     await pcPage.close();
   });
 
+  it('signs this browser in on the demo page: the content script offers it, the PIN goes into the extension', async () => {
+    const site = await phone.browser.newPage();
+    await site.goto(`${server.publicUrl}/`);
+    await site.waitForSelector('mpin-authenticator-offer', { timeout: 20_000 });
+    await screenshot(site, 'phone-site-offer.png', 'body');
+    await clickInClosedShadowRoot(site, 'Sign in with M-Pin Authenticator');
+    // the page's own PIN fields stay empty: the PIN never goes into the page
+    assert.deepEqual(await site.evaluate(() => [...document.querySelectorAll('#mpin-pin, #mpin-new-pin, input[type="password"]')].map((i) => i.value).filter(Boolean)), []);
+
+    // the PIN is typed into the extension's own page, never into the site
+    const popup = await openPopup();
+    await waitForText(popup, /Login/);
+    const shown = await popup.evaluate(() => document.body.innerText);
+    assert.match(shown, /127\.0\.0\.1/);
+    assert.match(shown, new RegExp(EMAIL.replace('.', '\\.')));
+    await screenshot(popup, 'popup-pin-local.png', 'body');
+    await popup.keyboard.type(PIN);
+    await click(popup, 'Login');
+    await site.waitForFunction(() => location.pathname === '/protected', { timeout: 30_000 });
+    await waitForText(site, new RegExp(EMAIL.replace('.', '\\.')));
+    await waitForText(popup, /signed in/);
+    await popup.close();
+    await site.close();
+  });
+
   it('warns of a wrong access number, and blocks the identity after three wrong PINs; register again works', async () => {
     const popup = await openPopup();
-    // reopened after the sign-out: the success screen stays until the user leaves it
-    await waitForText(popup, /Signed out/);
+    // reopened after a sign-in: the success screen stays until the user leaves it
+    await waitForText(popup, /signed in|signed out/);
     await click(popup, 'Start Over');
     await click(popup, 'Sign in with this M-Pin');
     await waitForText(popup, /Next/);
