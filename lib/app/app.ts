@@ -183,7 +183,7 @@ export function createApp(options: AppOptions = {}): App {
     let state: UiState;
     switch (flow.screen) {
       case 'add-service': {
-        const origin = detect && !p.problem ? await platform.detectPinpad() : undefined;
+        const origin = flow.scanned ?? (detect && !p.problem ? await platform.detectPinpad() : undefined);
         state = { screen: 'add-service', ...(origin ? { detected: serviceInfo(origin) } : {}), ...p };
         break;
       }
@@ -520,9 +520,14 @@ export function createApp(options: AppOptions = {}): App {
     switch (intent.kind) {
       case 'addService':
         return addService(intent.url, intent);
-      case 'scanQr':
-        // Reading a QR code needs a decoder library (not a dependency yet): say so instead of pretending.
-        return show(withProblem(flow.screen === 'add-service' ? fresh(flow) : { screen: 'add-service' }, problem('no-qr', false, 'Reading a QR code is not available yet: type the address shown under it.')));
+      case 'scanQr': {
+        // "Setup your phone" shows the service's URL as a QR code: offer that service, whose host access the
+        // popup then asks for when the user takes it
+        const text = await platform.scanQr();
+        const scanned = text && /^https?:\/\//i.test(text) ? originOfUrl(text) : undefined;
+        if (!scanned) return show(withProblem({ screen: 'add-service' }, problem('no-qr', false, 'No QR code with a web address was found on this tab. Open the popup on the page that shows it, or type the address shown under it.')));
+        return show({ screen: 'add-service', scanned });
+      }
       case 'register':
         if (flow.screen !== 'register') break;
         return register(flow.origin, intent.email, intent.deviceName, intent, { screen: 'register', origin: flow.origin, email: intent.email });

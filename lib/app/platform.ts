@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { CompleteSignInReply, type CompleteSignInMessage } from '../messages';
 import { hostPattern } from './origin';
+import { decodeQr, pixelsOfDataUrl } from './qr';
 
 export const CONTENT_SCRIPT_ID = 'mpin-pinpad';
 const CONTENT_SCRIPT_FILE = 'content-scripts/pinpad.js';
@@ -60,6 +61,19 @@ export async function detectPinpad(): Promise<string | undefined> {
   }
 }
 
+/**
+ * The text of a QR code shown on the active tab, from a screenshot of it (captureVisibleTab, allowed by activeTab
+ * when the user opened the popup from the toolbar on that page); undefined when there is none or no access.
+ */
+export async function scanQr(): Promise<string | undefined> {
+  try {
+    const shot = await browser.tabs.captureVisibleTab({ format: 'png' });
+    return decodeQr(await pixelsOfDataUrl(shot)) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Hands an authOTT to the content script of a tab's top frame; its reply is the authenticateURL's HTTP status. */
 export async function completeSignIn(tabId: number, message: CompleteSignInMessage): Promise<number | undefined> {
   try {
@@ -93,6 +107,7 @@ export interface Platform {
   hasHostPermission: typeof hasHostPermission;
   syncContentScripts: typeof syncContentScripts;
   detectPinpad: typeof detectPinpad;
+  scanQr: typeof scanQr;
   completeSignIn: typeof completeSignIn;
   openPopup: typeof openPopup;
   deviceNameSuggestion: () => string;
@@ -102,6 +117,7 @@ export const defaultPlatform: Platform = {
   hasHostPermission,
   syncContentScripts,
   detectPinpad,
+  scanQr,
   completeSignIn,
   openPopup,
   deviceNameSuggestion: () => deviceNameSuggestion(),

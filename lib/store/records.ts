@@ -44,7 +44,8 @@ const id = z.string().min(1).max(64);
  * shows the same screen again.
  */
 export const FlowRecord = z.discriminatedUnion('screen', [
-  z.strictObject({ screen: z.literal('add-service'), ...withProblem }),
+  /** `scanned`: the service read from a QR code, offered until the user takes it or leaves. */
+  z.strictObject({ screen: z.literal('add-service'), scanned: origin.optional(), ...withProblem }),
   z.strictObject({ screen: z.literal('register'), origin, email: z.string().max(254), ...withProblem }),
   z.strictObject({ screen: z.literal('email-sent'), identityId: id, resent: z.boolean(), ...withProblem }),
   z.strictObject({ screen: z.literal('setup-pin'), identityId: id, ...withProblem }),

@@ -348,6 +348,18 @@ describe('flows against the real server', () => {
     expect(await act({ kind: 'cancel' })).toMatchObject({ screen: 'add-service' });
     expect(JSON.parse(await dump()).identities).toEqual([]);
   });
+  it('scanQr offers the service whose URL the QR code on the tab holds; anything else is "no QR code"', async () => {
+    const { act } = makeApp({ scanQr: async () => `${server.publicUrl}` });
+    expect(await act({ kind: 'scanQr' })).toEqual({ screen: 'add-service', detected: { origin: server.publicUrl, name: new URL(server.publicUrl).host } });
+    expect((await act({ kind: 'addService', url: server.publicUrl })).screen).toBe('register');
+
+    const none = makeApp({ scanQr: async () => undefined });
+    expect(await none.act({ kind: 'scanQr' })).toMatchObject({ screen: 'add-service', problem: { code: 'no-qr', retry: false } });
+    const text = makeApp({ scanQr: async () => 'just some words' });
+    expect(await text.act({ kind: 'scanQr' })).toMatchObject({ screen: 'add-service', problem: { code: 'no-qr' } });
+    const other = makeApp({ scanQr: async () => 'javascript:alert(1)' });
+    expect(await other.act({ kind: 'scanQr' })).toMatchObject({ screen: 'add-service', problem: { code: 'no-qr' } });
+  });
   it('the PIN screen expires with the access number (ttlSeconds from clientSettings, plus grace): no request', async () => {
     let clock = Date.now();
     const { act, app } = makeApp({}, () => clock);
