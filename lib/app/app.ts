@@ -253,7 +253,8 @@ export function createApp(options: AppOptions = {}): App {
               userId: identity.userId,
               service: serviceInfo(flow.targetOrigin),
               purpose: flow.purpose,
-              canSignOut: flow.canSignOut,
+              // the sign-out data is forgotten after a while (R23): then there is nothing left to sign out with
+              canSignOut: flow.canSignOut && (await session.getSignOut(now())) !== undefined,
               signedOut: flow.signedOut,
               ...p,
             };
@@ -468,7 +469,7 @@ export function createApp(options: AppOptions = {}): App {
       const done = await rps.mobileAuthenticate(authOTT);
       const canSignOut = done.logoutURL !== '' && done.logoutData !== undefined;
       await session.clearSignOut();
-      if (canSignOut) await session.setSignOut({ identityId: identity.id, origin: identity.origin, logoutURL: done.logoutURL, logoutData: done.logoutData });
+      if (canSignOut) await session.setSignOut({ identityId: identity.id, origin: identity.origin, logoutURL: done.logoutURL, logoutData: done.logoutData }, now());
       return show({ screen: 'success', identityId: identity.id, purpose: 'remote', targetOrigin: identity.origin, canSignOut, signedOut: false }, { putIdentities: [used] });
     } catch (e) {
       if (isHttp(e, 401)) return show(wrongPin, { putIdentities: [used] });
@@ -482,7 +483,7 @@ export function createApp(options: AppOptions = {}): App {
   async function signOut(flow: Extract<FlowRecord, { screen: 'success' }>, intent: Intent): Promise<UiState> {
     const base = fresh(flow);
     const identity = await identityOf(flow);
-    const data = await session.getSignOut();
+    const data = await session.getSignOut(now());
     if (!identity || !data || data.identityId !== identity.id || data.origin !== identity.origin) {
       return show(withProblem({ ...base, canSignOut: false }, problem('sign-out-failed', false, 'Sign out was unsuccessful! The sign-out data has expired.')));
     }

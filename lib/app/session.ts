@@ -11,18 +11,29 @@ const SignOutData = z.strictObject({
   logoutData: z.unknown(),
 });
 export type SignOutData = z.infer<typeof SignOutData>;
+const StoredSignOut = SignOutData.extend({ savedAt: z.number().int() });
+
+/** R23: sign-out data left alone this long is forgotten (the other browser's session then ends on its own terms). */
+export const SIGN_OUT_IDLE_MS = 15 * 60_000;
 
 const SIGN_OUT = 'signOut';
 const csKey = (identityId: string) => `clientSecret:${identityId}`;
 
-export async function getSignOut(): Promise<SignOutData | undefined> {
+/** The sign-out data, unless it is older than SIGN_OUT_IDLE_MS: then it is cleared and undefined comes back. */
+export async function getSignOut(now: number = Date.now()): Promise<SignOutData | undefined> {
   const raw = (await browser.storage.session.get(SIGN_OUT))[SIGN_OUT];
-  const parsed = SignOutData.safeParse(raw);
-  return parsed.success ? parsed.data : undefined;
+  const parsed = StoredSignOut.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const { savedAt, ...data } = parsed.data;
+  if (now - savedAt > SIGN_OUT_IDLE_MS || now < savedAt) {
+    await clearSignOut();
+    return undefined;
+  }
+  return data;
 }
 
-export async function setSignOut(data: SignOutData): Promise<void> {
-  await browser.storage.session.set({ [SIGN_OUT]: data });
+export async function setSignOut(data: SignOutData, now: number = Date.now()): Promise<void> {
+  await browser.storage.session.set({ [SIGN_OUT]: { ...data, savedAt: now } });
 }
 
 export async function clearSignOut(): Promise<void> {

@@ -360,6 +360,21 @@ describe('flows against the real server', () => {
     const other = makeApp({ scanQr: async () => 'javascript:alert(1)' });
     expect(await other.act({ kind: 'scanQr' })).toMatchObject({ screen: 'add-service', problem: { code: 'no-qr' } });
   });
+  it('R23: the sign-out data of a success screen left alone for 15 minutes is forgotten', async () => {
+    let clock = Date.now();
+    const { act, app } = makeApp({}, () => clock);
+    await enrol(act, server.publicUrl, 'idle@example.com', '4455');
+    const { accessNumber, complete } = await pcSession(server.publicUrl);
+    await act({ kind: 'startSignIn' });
+    await act({ kind: 'submitAccessNumber', accessNumber });
+    const [success] = await Promise.all([act({ kind: 'login', pin: '4455' }), complete()]);
+    expect(success).toMatchObject({ screen: 'success', canSignOut: true });
+    clock += 14 * 60_000;
+    expect(await app.getState()).toMatchObject({ screen: 'success', canSignOut: true });
+    clock += 2 * 60_000;
+    expect(await app.getState()).toMatchObject({ screen: 'success', canSignOut: false });
+    expect(await fakeBrowser.storage.session.get('signOut')).toEqual({});
+  });
   it('the PIN screen expires with the access number (ttlSeconds from clientSettings, plus grace): no request', async () => {
     let clock = Date.now();
     const { act, app } = makeApp({}, () => clock);
