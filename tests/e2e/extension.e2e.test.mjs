@@ -3,39 +3,18 @@
 // activation through the mailbox, PIN setup, a remote sign-in with the access number shown on the PC, sign-out from
 // the extension, a wrong access number, wrong PINs up to the block and registering again.
 //
-// Chrome's permission prompt (permissions.request for the service's origin) cannot be answered by automation, so
-// the phone loads a copy of the build whose manifest grants http://127.0.0.1/* at install: permissions.request then
-// resolves at once, as it does for a user who said yes. Everything else is the build as shipped.
+// Chrome's permission prompt cannot be answered by automation: the phone loads chromeBuildWithHostGranted()
+// (guide.mjs), the build as shipped but for the test server's host granted at install.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import puppeteer from 'puppeteer-core';
-import { register } from 'tsx/esm/api';
-import { builtExtension, launchChromium, screenshot } from './helpers.mjs';
+import { launchChromium, screenshot } from './helpers.mjs';
+import { activateOnPc as activate, chromeBuildWithHostGranted, click, clickInClosedShadowRoot, fill, launchPc, pcAccessNumber, startGuideServer, waitForText } from './guide.mjs';
 
-register();
-const { startServer } = await import('../../server/app.ts');
-const { loadConfig } = await import('../../server/config.ts');
-
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 const EMAIL = 'phone.user@example.com';
 const PIN = '2468';
 
-let server, dataDir, phone, pc, extCopy;
-
-/** A copy of the Chrome build whose manifest also grants the test server's host (see the header). */
-function grantedCopy() {
-  const src = builtExtension('chrome-mv3');
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-ext-'));
-  fs.cpSync(src, dir, { recursive: true });
-  const manifestFile = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  manifest.host_permissions = [...(manifest.host_permissions ?? []), 'http://127.0.0.1/*'];
-  fs.writeFileSync(manifestFile, JSON.stringify(manifest));
-  return dir;
-}
+let server, phone, pc, extCopy;
 
 async function openPopup() {
   const page = await phone.browser.newPage();
@@ -45,102 +24,22 @@ async function openPopup() {
   return page;
 }
 
-const heading = (page) => page.$eval('h1', (h) => h.textContent.trim());
-async function waitForHeading(page, pattern, timeout = 20_000) {
-  await page.waitForFunction((src) => new RegExp(src, 'i').test(document.querySelector('h1')?.textContent ?? ''), { timeout }, pattern.source);
-}
-/** Waits for `pattern` in the page's text; on time-out the error says what the page showed instead. */
-async function waitForText(page, pattern, timeout = 20_000) {
-  try {
-    await page.waitForFunction((src) => new RegExp(src, 'i').test(document.body.innerText), { timeout }, pattern.source);
-  } catch (e) {
-    const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?');
-    throw new Error(`waited for ${pattern} but the page shows: ${shown.slice(0, 400)}`, { cause: e });
-  }
-}
-/** Clicks the enabled button whose text is exactly `text` (the guide's words). */
-async function click(page, text) {
-  try {
-    await page.waitForFunction((t) => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === t && !b.disabled), { timeout: 20_000 }, text);
-  } catch (e) {
-    const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?');
-    throw new Error(`no enabled button "${text}"; the page shows: ${shown.slice(0, 400)}`, { cause: e });
-  }
-  await page.evaluate((t) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === t && !b.disabled).click(), text);
-}
-/** Types into the input whose label matches `pattern`. */
-async function fill(page, pattern, value) {
-  const handle = await page.waitForFunction(
-    (src) => [...document.querySelectorAll('input')].find((i) => new RegExp(src, 'i').test([...(i.labels ?? [])].map((l) => l.textContent).join(' ') + ' ' + (i.getAttribute('aria-label') ?? ''))),
-    { timeout: 20_000 },
-    pattern.source,
-  );
-  await handle.asElement().click({ clickCount: 3 });
-  await handle.asElement().type(value);
-}
-
-/**
- * Clicks the button with text `text` inside the page's closed shadow roots (the extension's in-page offer). Page
- * scripts cannot reach into a closed root; the DevTools protocol can, which is how a test plays the user's click.
- */
-async function clickInClosedShadowRoot(page, text) {
-  const client = await page.createCDPSession();
-  try {
-    for (let i = 0; i < 100; i++) {
-      const { root } = await client.send('DOM.getDocument', { depth: -1, pierce: true });
-      const stack = [root];
-      while (stack.length) {
-        const node = stack.pop();
-        const label = (node.children ?? []).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join('').trim();
-        if (node.nodeName === 'BUTTON' && label === text) {
-          const { model } = await client.send('DOM.getBoxModel', { nodeId: node.nodeId });
-          const [x1, y1, , , x3, y3] = model.content;
-          await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
-          return;
-        }
-        stack.push(...(node.children ?? []), ...(node.shadowRoots ?? []), ...(node.contentDocument ? [node.contentDocument] : []));
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`no button "${text}" in the page's shadow roots`);
-  } finally {
-    await client.detach();
-  }
-}
-
-async function mailboxLink(to) {
-  for (let i = 0; i < 100; i++) {
-    const mails = await (await fetch(`${server.publicUrl}/mailbox.json`)).json();
-    const link = mails.find((m) => m.to === to)?.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0];
-    if (link) return link;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`no activation mail to ${to}`);
-}
-
-/** The PC opens the activation link and presses "Confirm and activate". */
-async function activateOnPc(to) {
-  const page = await pc.newPage();
-  await page.goto(await mailboxLink(to));
-  await click(page, 'Confirm and activate');
-  await waitForText(page, /confirmed|activated/);
-  await screenshot(page, 'pc-activation-confirmed.png', 'body');
-  await page.close();
-}
+const activateOnPc = (to) => activate(pc, server.publicUrl, to, (page) => screenshot(page, 'pc-activation-confirmed.png', 'body'));
 
 before(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-ext-e2e-'));
-  server = await startServer(loadConfig({ PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent' }));
-  extCopy = grantedCopy();
+  server = await startGuideServer();
+  extCopy = chromeBuildWithHostGranted();
   phone = await launchChromium(extCopy);
-  pc = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, userDataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-pc-')) });
+  pcLaunch = await launchPc();
+  pc = pcLaunch.browser;
 });
 
+let pcLaunch;
 after(async () => {
-  await pc?.close();
+  await pcLaunch?.close();
   await phone?.close();
-  await server?.close();
-  for (const d of [dataDir, extCopy]) if (d) fs.rmSync(d, { recursive: true, force: true });
+  await server?.stop();
+  if (extCopy) fs.rmSync(extCopy, { recursive: true, force: true });
 });
 
 describe('the M-Pin mobile guide in Chromium', () => {
@@ -177,10 +76,7 @@ describe('the M-Pin mobile guide in Chromium', () => {
   });
 
   it('signs the PC in with the access number and PIN, and signs it out again', async () => {
-    const pcPage = await pc.newPage();
-    await pcPage.goto(`${server.publicUrl}/phone-login`);
-    await pcPage.waitForFunction(() => /^[0-9]{7}$/.test(document.querySelector('#access-number')?.textContent?.trim() ?? ''), { timeout: 20_000 });
-    const accessNumber = await pcPage.$eval('#access-number', (e) => e.textContent.trim());
+    const { page: pcPage, accessNumber } = await pcAccessNumber(pc, server.publicUrl);
     await screenshot(pcPage, 'pc-phone-login.png', 'body');
 
     const popup = await openPopup();
@@ -262,10 +158,7 @@ describe('the M-Pin mobile guide in Chromium', () => {
     await waitForText(popup, /Next/);
 
     // the PC's real number, then three wrong PINs on it (Milagro lets the phone retry with the same number)
-    const pcPage = await pc.newPage();
-    await pcPage.goto(`${server.publicUrl}/phone-login`);
-    await pcPage.waitForFunction(() => /^[0-9]{7}$/.test(document.querySelector('#access-number')?.textContent?.trim() ?? ''), { timeout: 20_000 });
-    const accessNumber = await pcPage.$eval('#access-number', (e) => e.textContent.trim());
+    const { page: pcPage, accessNumber } = await pcAccessNumber(pc, server.publicUrl);
     await popup.keyboard.type(accessNumber);
     await click(popup, 'Next');
     for (let attempt = 1; attempt <= 3; attempt++) {
