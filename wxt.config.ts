@@ -9,8 +9,9 @@ const EXTENSION_PAGES_CSP = "script-src 'self'; object-src 'self'";
 export default defineConfig({
   modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
   // The Firefox sources zip (for AMO review) is not .gitignore-aware (toolchain.md §10.11). It keeps public/ (the
-  // icons are needed to rebuild); test screenshots live under tests/, the server is not part of the extension.
-  zip: { excludeSources: ['tests/**', 'bench/**', 'server/**', 'scratch/**', 'logs/**', 'coverage/**'] },
+  // icons are needed to rebuild); test screenshots live under tests/ and the README's under docs/screenshots/, the
+  // server is not part of the extension.
+  zip: { excludeSources: ['tests/**', 'bench/**', 'server/**', 'scratch/**', 'logs/**', 'coverage/**', 'docs/screenshots/**'] },
   // Function form, so that only the Firefox manifest gets browser_specific_settings (toolchain.md §10.8).
   manifest: ({ browser, manifestVersion }) => ({
     name: 'M-Pin Authenticator',

@@ -83,9 +83,10 @@ export async function launchChromium(extDir) {
 /**
  * Firefox ESR over WebDriver BiDi with the extension installed as a temporary add-on.
  * The extension's UUID is pinned by a pref so that its moz-extension:// origin is known (toolchain.md §7).
+ * `options.prefs`: more Firefox prefs for the profile.
  * @returns {{ browser, addonId, origin, close() }}
  */
-export async function launchFirefox(extDir) {
+export async function launchFirefox(extDir, { prefs = {} } = {}) {
   const geckoId = readManifest(extDir).browser_specific_settings?.gecko?.id;
   if (!geckoId) throw new Error(`${extDir}/manifest.json has no browser_specific_settings.gecko.id`);
   const uuid = crypto.randomUUID();
@@ -99,7 +100,7 @@ export async function launchFirefox(extDir) {
       userDataDir,
       // Without it, navigating to moz-extension:// is refused ("not allowed in this context").
       args: ['--remote-allow-system-access'],
-      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }) },
+      extraPrefsFirefox: { ...prefs, 'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: uuid }) },
     });
     const addonId = await browser.installExtension(extDir);
     return { browser, addonId, origin: `moz-extension://${uuid}`, close: () => closeAndRemove(browser, userDataDir) };
