@@ -24,6 +24,9 @@ export function createHttpApp(level: string, name: string): FastifyInstance {
     logController,
     bodyLimit: 64 * 1024,
     trustProxy: false,
+    // close() ends every connection: a browser's unused preconnected socket (one that never sent a request) is not
+    // "idle" to Node, and would hold close() until headersTimeout (a minute or more) after Ctrl-C or a restart
+    forceCloseConnections: true,
     routerOptions: { maxParamLength: 4096 },
     // the router's own refusals (a bad %-escape, a path parameter too long) in Milagro's shape, without echoing the URL
     frameworkErrors: (err, _req, reply) => {

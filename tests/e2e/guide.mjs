@@ -14,9 +14,12 @@ const { loadConfig } = await import('../../server/config.ts');
 
 export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
 
-/** The real server on free ports with a fresh DATA_DIR; `stop()` removes the data. */
+/**
+ * The real server on free ports with a fresh DATA_DIR (or `env.DATA_DIR`, e.g. to restart a server on its data with
+ * `env.PORT` its port); `close()` keeps the data, `stop()` removes it.
+ */
 export async function startGuideServer(env = {}) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-guide-'));
+  const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-guide-'));
   const server = await startServer(loadConfig({ PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }));
   return {
     ...server,
