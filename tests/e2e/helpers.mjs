@@ -67,9 +67,18 @@ export async function launchChromium(extDir) {
       { timeout: 20_000 },
     );
     const extensionId = new URL(target.url()).host;
+    const worker = await target.worker();
+    // The target can be reported before the worker's extension APIs are bound (seen once in CI on a loaded
+    // machine: "chrome is not defined"); wait until they are.
+    for (let i = 0; ; i++) {
+      const ready = await worker.evaluate(() => typeof chrome !== 'undefined' && Boolean(chrome.runtime?.id)).catch(() => false);
+      if (ready) break;
+      if (i >= 100) throw new Error('the extension service worker never got its chrome.* APIs');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     return {
       browser,
-      worker: await target.worker(),
+      worker,
       extensionId,
       origin: `chrome-extension://${extensionId}`,
       close: () => closeAndRemove(browser, userDataDir),
