@@ -38,6 +38,17 @@ export const RetryIntent = Intent.refine((i) => i.kind !== 'login' && i.kind !==
 const withProblem = { problem: Problem.optional(), retry: RetryIntent.optional() };
 const id = z.string().min(1).max(64);
 
+/** A sign-in in progress: the PIN screen and its wrong-PIN warning carry the same fields. */
+const signIn = {
+  identityId: id,
+  purpose: z.enum(['remote', 'local']),
+  accessNumber: z.string().max(16).optional(),
+  targetOrigin: origin,
+  tabId: z.number().int().optional(),
+  /** When the access number was entered (or the page asked): the PIN screen expires with the number (R3). */
+  enteredAt: z.number().int().optional(),
+};
+
 /**
  * The flow in progress: what the popup shows, by reference to stored identities (rendered into a UiState by
  * lib/app). A retry after a network problem replays `retry` (an intent without a PIN) or, when there is none,
@@ -51,26 +62,9 @@ export const FlowRecord = z.discriminatedUnion('screen', [
   z.strictObject({ screen: z.literal('setup-pin'), identityId: id, ...withProblem }),
   z.strictObject({ screen: z.literal('home'), identityId: id, ...withProblem }),
   z.strictObject({ screen: z.literal('access-number'), identityId: id, ...withProblem }),
-  z.strictObject({
-    screen: z.literal('pin'),
-    identityId: id,
-    purpose: z.enum(['remote', 'local']),
-    accessNumber: z.string().max(16).optional(),
-    targetOrigin: origin,
-    tabId: z.number().int().optional(),
-    /** When the access number was entered (or the page asked): the PIN screen expires with the number (R3). */
-    enteredAt: z.number().int().optional(),
-    ...withProblem,
-  }),
-  z.strictObject({
-    screen: z.literal('wrong-pin'),
-    identityId: id,
-    purpose: z.enum(['remote', 'local']),
-    accessNumber: z.string().max(16).optional(),
-    targetOrigin: origin,
-    tabId: z.number().int().optional(),
-    enteredAt: z.number().int().optional(),
-  }),
+  z.strictObject({ screen: z.literal('pin'), ...signIn, ...withProblem }),
+  /** A wrong PIN keeps the sign-in it belongs to, so "Try again" returns to the same PIN screen. */
+  z.strictObject({ screen: z.literal('wrong-pin'), ...signIn }),
   z.strictObject({ screen: z.literal('wrong-access-number'), identityId: id, problem: Problem }),
   z.strictObject({ screen: z.literal('blocked'), identityId: id }),
   z.strictObject({
