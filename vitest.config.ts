@@ -6,7 +6,7 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 
 export default defineConfig({
-  // WxtVitest does not apply WXT modules, so the Svelte plugin is added here as well (toolchain.md §10.5).
+  // WxtVitest does not apply WXT modules, so the Svelte plugin is added here as well.
   plugins: [WxtVitest(), svelte({ configFile: false }), svelteTesting()],
   test: {
     environment: 'happy-dom',

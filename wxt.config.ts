@@ -1,18 +1,18 @@
 // WXT build configuration: modules, the manifest for Chrome MV3 and Firefox, and what the sources zip leaves out.
 import { defineConfig } from 'wxt';
 
-// R14 (docs/security.md): only the extension's own scripts, no eval, no remote code.
+// R14 (docs/security-rules.md): only the extension's own scripts, no eval, no remote code.
 /** Host access the user may grant per service (never requested up front). */
 const OPTIONAL_HOSTS = ['http://*/*', 'https://*/*'];
 const EXTENSION_PAGES_CSP = "script-src 'self'; object-src 'self'";
 
 export default defineConfig({
   modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
-  // The Firefox sources zip (for AMO review) is not .gitignore-aware (toolchain.md §10.11). It keeps public/ (the
+  // The Firefox sources zip (for AMO review) does not read .gitignore. It keeps public/ (the
   // icons are needed to rebuild); test screenshots live under tests/ and the README's under docs/screenshots/, the
   // server is not part of the extension.
   zip: { excludeSources: ['tests/**', 'bench/**', 'server/**', 'scratch/**', 'logs/**', 'coverage/**', 'docs/screenshots/**'] },
-  // Function form, so that only the Firefox manifest gets browser_specific_settings (toolchain.md §10.8).
+  // Function form, so that only the Firefox manifest gets browser_specific_settings.
   manifest: ({ browser, manifestVersion }) => ({
     name: 'M-Pin Authenticator',
     description: 'Sign in with M-Pin: holds your M-Pin identities and signs you in on M-Pin sites.',

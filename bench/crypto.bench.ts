@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { buildMpinId, epochDay, mpin, randomBytes } from '../lib/mpin/index.ts';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 type Any = any;
 const CTX = require('milagro-crypto-js');
 const ctx: Any = new CTX('BN254CX');
@@ -118,7 +118,10 @@ const time = (fn: () => unknown) => {
 };
 
 const results = cases.map((c) => {
-  for (let i = 0; i < 3; i++) (c.ours(), c.theirs()); // warm-up: JIT and lazily built tables
+  for (let i = 0; i < 3; i++) {
+    c.ours();
+    c.theirs();
+  } // warm-up: JIT and lazily built tables
   const ours: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < rounds; i++) {

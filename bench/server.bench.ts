@@ -25,7 +25,7 @@ async function startServer(): Promise<{ url: string; child?: ChildProcess; dataD
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
-    child.stdout!.on('data', (d) => {
+    child.stdout.on('data', (d) => {
       out += d;
       const m = out.match(/Demo site \(relying party\):\s+(\S+?)\/\s/);
       if (m) resolve(m[1]!);
@@ -75,7 +75,7 @@ async function signIn(base: string, settings: any, id: Identity): Promise<void> 
   const s = new Session(base);
   const local = await s.json('GET', `/rps/timePermit/${id.mpinIdHex}`);
   const q = new URLSearchParams({ app_id: settings.appID, mobile: '1', hash_mpin_id: local.storageId, signature: local.signature });
-  const cloud = await s.json('GET', settings.certivoxURL + 'timePermit?' + q);
+  const cloud = await s.json('GET', `${settings.certivoxURL}timePermit?${q.toString()}`);
   const timePermit = mpin.recombineG1(fromHex(local.timePermit), fromHex(cloud.timePermit));
   const c1 = mpin.client1({ mpinId: id.mpinId, pin: id.pin, token: id.token, date: local.date, timePermit });
   const p1 = await s.json('POST', '/rps/pass1', { mpin_id: id.mpinIdHex, U: toHex(c1.u), UT: toHex(c1.ut!), pass: 1 });

@@ -2,7 +2,7 @@
 /**
  * The match pattern for a service URL, or undefined when it is not an http(s) URL. The pattern has no port:
  * Firefox refuses match patterns with a port, and Chrome reads a missing port as "any port"
- * (toolchain.md §4: match patterns ignore the port), so `http://localhost:8080` asks for `http://localhost/*`.
+ * (Firefox refuses a port in a match pattern, and Chrome ignores it), so `http://localhost:8080` asks for `http://localhost/*`.
  */
 export function hostPermissionPattern(url: string): string | undefined {
   let parsed: URL;

@@ -7,6 +7,8 @@ import { getApp } from '@/lib/app/app';
 import { handleMessage } from '@/lib/background-handler';
 
 export default defineBackground(() => {
+  // The listener answers by returning a promise (webextension-polyfill's contract), so returning it is deliberate.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   browser.runtime.onMessage.addListener((raw: unknown, sender) => handleMessage(raw, sender));
   void getApp()
     .syncContentScripts()

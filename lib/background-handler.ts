@@ -28,7 +28,7 @@ function extensionOrigin(): string {
 
 function originOf(sender: Sender): string | undefined {
   if (sender.origin) return sender.origin;
-  // Firefox may omit sender.origin; fall back to the origin of sender.url (R11, docs/security.md).
+  // Firefox may omit sender.origin; fall back to the origin of sender.url (R11, docs/security-rules.md).
   if (!sender.url) return undefined;
   try {
     return new URL(sender.url).origin;

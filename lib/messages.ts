@@ -1,5 +1,5 @@
 // Runtime message schemas: the closed union of messages the background accepts, and the replies it sends.
-// R12 (docs/security.md): every message is parsed here first; anything else is dropped unread.
+// R12 (docs/security-rules.md): every message is parsed here first; anything else is dropped unread.
 import { z } from 'zod';
 import { Intent } from './ui-state';
 

@@ -92,7 +92,7 @@ runProcess(async () => {
   } else {
     browser = openChromium(url, () => {
       console.log('Chromium closed: stopping the server.');
-      server.close().then(() => process.exit(0));
+      void server.close().then(() => process.exit(0));
     });
   }
   console.log('Stop with Ctrl+C.\n');

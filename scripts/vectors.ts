@@ -1,7 +1,7 @@
 /**
  * Runs every vector of an Apache Milagro MPIN vector file through lib/mpin and checks every field it
  * can recompute. Usage: `npm run vectors -- FILE [FILE…]`. Knows the JSON formats of
- * ../shared/vectors/ (two-pass D-TA files, one-pass files, the crypto-js BN254 files); the curve
+ * tests/vectors/ (two-pass D-TA files, one-pass files, the crypto-js BN254 files); the curve
  * comes from the file name (BN254CX / BN254_CX, else BN254). Prints one line per failing vector and
  * a last line `N passed, M failed`; exits 1 when any vector failed, 2 when a file cannot be run.
  */
@@ -39,7 +39,7 @@ export function vectorChecks(m: Mpin, v: Vector): Check[] {
   const onePass = 'TimeValue' in v;
   const checks: Check[] = [];
   if ('mpin_id' in v) checks.push(['MPIN_ID_HEX', () => toHex(utf8ToBytes(s('mpin_id')))]);
-  if ('mpin_id' in v) checks.push(['mpin_id (parse)', () => parseMpinId(s('MPIN_ID_HEX')).fields.userID === JSON.parse(s('mpin_id')).userID]);
+  if ('mpin_id' in v) checks.push(['mpin_id (parse)', () => parseMpinId(s('MPIN_ID_HEX')).fields.userID === (JSON.parse(s('mpin_id')) as { userID?: unknown }).userID]);
   if ('HASH_MPIN_ID_HEX' in v) checks.push(['HASH_MPIN_ID_HEX', () => hex(m.hashId(mpinId))]);
   for (const i of ['1', '2']) {
     if (!(`MS${i}` in v)) continue;

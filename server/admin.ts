@@ -36,7 +36,7 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
       const devices = storage.list('device', 10_000);
       out.push(`Devices (${devices.length}):`);
       for (const d of devices) {
-        let issued = '';
+        let issued: string;
         try {
           issued = parseMpinId(d.key).fields.issued;
         } catch {

@@ -53,9 +53,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   let fromFile: Record<string, unknown> = {};
   if (env.CONFIG_FILE) {
     try {
-      fromFile = JSON.parse(readFileSync(env.CONFIG_FILE, 'utf8'));
+      fromFile = JSON.parse(readFileSync(env.CONFIG_FILE, 'utf8')) as Record<string, unknown>;
     } catch (e) {
-      throw new Error(`CONFIG_FILE ${env.CONFIG_FILE}: ${(e as Error).message}`);
+      throw new Error(`CONFIG_FILE ${env.CONFIG_FILE}: ${(e as Error).message}`, { cause: e });
     }
   }
   const raw: Record<string, unknown> = { ...fromFile };

@@ -77,7 +77,7 @@ export async function scanQr(): Promise<string | undefined> {
 /** Hands an authOTT to the content script of a tab's top frame; its reply is the authenticateURL's HTTP status. */
 export async function completeSignIn(tabId: number, message: CompleteSignInMessage): Promise<number | undefined> {
   try {
-    const reply = await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
+    const reply: unknown = await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
     const parsed = CompleteSignInReply.safeParse(reply);
     if (!parsed.success) return undefined;
     return parsed.data.status ?? (parsed.data.ok ? 200 : undefined);

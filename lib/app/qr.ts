@@ -1,5 +1,5 @@
 // Reading the QR code of a service's "Setup your phone" page: the text it holds (Milagro's QR holds just the URL of
-// the service, mpin-protocol.md §7.4). Decoding is jsQR's; getting pixels out of a screenshot needs the browser.
+// the service, docs/protocol.md §7.4). Decoding is jsQR's; getting pixels out of a screenshot needs the browser.
 import jsQR from 'jsqr';
 
 export interface Pixels {

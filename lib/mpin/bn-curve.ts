@@ -10,7 +10,7 @@
  *   as noble's Fp6 = Fp2[v]/(v³−ξ), Fp12 = Fp6[w]/(w²−v), with t = w;
  * - optimal ate pairing with loop |6u+2| and the R-ate fixup lines for u < 0, then AMCL's final
  *   exponentiation, so that GT values are the very elements AMCL computes.
- * See ../shared/docs/bn254cx-on-noble.md for how each choice was checked.
+ * See docs/bn254cx-on-noble.md for how each choice was checked.
  * @module
  */
 import { blsBasic, type BlsCurvePair, type BlsPostPrecomputeFn } from '@noble/curves/abstract/bls.js';
@@ -59,6 +59,8 @@ export function createBnCurve(params: BnCurveParams): BnCurve {
   if (36n * u ** 4n + 36n * u ** 3n + 24n * u ** 2n + 6n * u + 1n !== p) throw new Error(`${name}: p does not match u`);
   if (36n * u ** 4n + 36n * u ** 3n + 18n * u ** 2n + 6n * u + 1n !== r) throw new Error(`${name}: r does not match u`);
 
+  // Assigned once below: tower12 needs finalExponentiate, which needs the Fp12 that tower12 returns.
+  // eslint-disable-next-line prefer-const
   let Fp12: ReturnType<typeof tower12>['Fp12'];
   // AMCL's BN hard part (Scott et al.), fed f^(−u) = f^|u| since u < 0: no conjugation here,
   // unlike noble's bn254 whose seed is positive.

@@ -91,7 +91,7 @@ export function parseMpinId(hex: string): MpinId {
   if (bytes.length === 0 || bytes.length > 1024) fail('mpinId: expected 1..1024 bytes');
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    text = new (utf8Decoder())('utf-8', { fatal: true }).decode(bytes);
   } catch {
     fail('mpinId: not UTF-8');
   }
@@ -111,4 +111,12 @@ export function parseMpinId(hex: string): MpinId {
   // new ids carry 16 bytes of salt; ids from 2015 (the C vectors) carry 8
   if (!/^(?:[0-9a-f]{2}){8,32}$/i.test(o.salt)) fail('mpinId: salt must be 16 to 64 hex digits');
   return { fields: { mobile, issued: o.issued, userID: o.userID, salt: o.salt }, bytes, hex: toHex(bytes) };
+}
+
+/**
+ * The WHATWG TextDecoder that browsers and Node both provide. lib/mpin compiles without DOM or Node types
+ * (each layer has its own tsconfig), so the one constructor it needs is typed here.
+ */
+function utf8Decoder(): new (label: 'utf-8', options: { fatal: true }) => { decode(bytes: Uint8Array): string } {
+  return (globalThis as unknown as { TextDecoder: ReturnType<typeof utf8Decoder> }).TextDecoder;
 }

@@ -1,7 +1,7 @@
 /**
  * Randomness for the M-Pin core: only `crypto.getRandomValues` (Web Crypto, present in browsers,
  * service workers and Node), never Math.random. AMCL's own JS RNG was left unseeded by Milagro's
- * clients (mpin-protocol.md §3.6); this module has no such state to forget.
+ * clients (docs/protocol.md §3.6); this module has no such state to forget.
  * @module
  */
 import { assertInt, bytesToBigInt } from './bytes.ts';

@@ -27,8 +27,8 @@ export interface PinpadScriptOptions {
   debounceMs?: number;
   /** Overrides for tests; by default the page's fetch (see pageFetch) and `location`. */
   fetch?: typeof fetch;
-  navigate?(url: string): void;
-  reload?(): void;
+  navigate?: (url: string) => void;
+  reload?: () => void;
 }
 
 /** What the tests (and nothing else) may look at. */
@@ -149,7 +149,7 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
       successURL: detection.successURL,
       origin: location.origin,
       fetch: options.fetch ?? pageFetch(),
-      navigate: options.navigate ?? ((url) => location.assign(url)),
+      navigate: options.navigate ?? ((url: string) => location.assign(url)),
       reload: options.reload ?? (() => location.reload()),
     });
     if (outcome.ok) {
@@ -168,8 +168,11 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     if (!parsed.success) return undefined;
     return finish(parsed.data);
   };
+  // Returning the reply's promise is how webextension-polyfill listeners answer.
+  // eslint-disable-next-line @typescript-eslint/no-misused-promises
   browser.runtime.onMessage.addListener(onMessage);
   ctx.onInvalidated(() => {
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the same listener as added above
     browser.runtime.onMessage.removeListener(onMessage);
     if (timer !== undefined) clearTimeout(timer);
     removeOffer();

@@ -1,4 +1,4 @@
-// All PIN pad adapters, in order: the first that recognises the page wins. One file per markup (style.md).
+// All PIN pad adapters, in order: the first that recognises the page wins. One file per markup.
 import { detect as detectDemo } from './demo-site';
 import { detect as detectMilagro } from './milagro';
 import type { Detection } from './types';

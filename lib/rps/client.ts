@@ -1,4 +1,4 @@
-// The RPS client: Milagro's wire protocol as the M-Pin-In-Mobile app speaks it (mpin-protocol.md §6.2–§6.6).
+// The RPS client: Milagro's wire protocol as the M-Pin-In-Mobile app speaks it (docs/protocol.md §6.2–§6.6).
 // Every response is parsed with a zod schema (lib/rps/schemas.ts); every failure is an RpsError of one kind:
 // network/timeout (nothing reached the service or no answer came), http (a status, with Milagro's message),
 // malformed (an answer that is not M-Pin), or origin (a URL that leaves the service's origin where it must not).
@@ -101,7 +101,7 @@ function httpError(reply: Reply, step: string): RpsError {
   return new RpsError('http', step, reply.status, message);
 }
 
-/** GET <origin>/rps/clientSettings (mpin-protocol.md §6.1). */
+/** GET <origin>/rps/clientSettings (docs/protocol.md §6.1). */
 export async function fetchClientSettings(origin: string, opts: RpsOptions = {}): Promise<ClientSettings> {
   const f = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const reply = await send(f, opts.timeoutMs ?? 20_000, 'clientSettings', resolveUrl(origin, '/rps/clientSettings', 'clientSettings'), 'GET');
@@ -205,7 +205,7 @@ export class RpsClient {
 
   /**
    * Signs the other browser out: POST logoutData as JSON to logoutURL resolved against the service origin
-   * (R8: another origin is refused). Only an empty 200 is success (mpin-protocol.md §6.6).
+   * (R8: another origin is refused). Only an empty 200 is success (docs/protocol.md §6.6).
    */
   async logout(logoutURL: string, logoutData: unknown): Promise<void> {
     const step = 'logout';

@@ -1,4 +1,4 @@
-// zod schemas for every RPS (and D-TA) response the extension reads (mpin-protocol.md §4, §5). Anything that does
+// zod schemas for every RPS (and D-TA) response the extension reads (docs/protocol.md §4, §5). Anything that does
 // not parse is "malformed": the caller shows a clear problem and changes no stored state.
 import { z } from 'zod';
 

@@ -19,7 +19,7 @@ export const IdentityRecord = z.strictObject({
   state: z.enum(['started', 'activated', 'registered', 'blocked']),
   /** Only until PIN setup (R5). */
   regOTT: z.string().max(256).optional(),
-  /** The cloud share of the time permit for `date` (mpin-protocol.md §9). */
+  /** The cloud share of the time permit for `date` (docs/protocol.md §9). */
   timePermitCache: z.strictObject({ date: z.number().int().min(0), share: hex.min(2) }).optional(),
   created: z.number().int(),
   lastUsed: z.number().int(),

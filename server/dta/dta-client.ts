@@ -45,7 +45,7 @@ export function createDtaClient(baseUrl: string, credentials: Credentials, now: 
 
   function clientSecretParams(hashMpinId: string, mobile: 0 | 1): string {
     const expires = isoSeconds(new Date(now() + SIGNATURE_LIFETIME_MS));
-    const hashUserId = ''; // Milagro's RPS computes a salted hash and then sends "" (mpin-protocol.md §4.3)
+    const hashUserId = ''; // Milagro's RPS computes a salted hash and then sends "" (docs/protocol.md §4.3)
     const signature = signMessage('clientSecret' + appId + hashMpinId + hashUserId + expires, key);
     return new URLSearchParams({ app_id: appId, expires, hash_mpin_id: hashMpinId, hash_user_id: hashUserId, mobile: String(mobile), signature }).toString();
   }

@@ -98,6 +98,6 @@ function mailboxTransport(storage: Storage, config: Config, opts: MailerOptions)
 function str(v: unknown): string {
   if (typeof v === 'string') return v;
   if (Buffer.isBuffer(v)) return v.toString('utf8');
-  if (v && typeof v === 'object' && 'address' in v) return String((v as { address: unknown }).address);
-  return v === undefined || v === null ? '' : String(v);
+  if (v && typeof v === 'object' && 'address' in v) return str(v.address);
+  return typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 }

@@ -21,7 +21,7 @@ const hexString = (what: string, max: number) => z.string().min(2).max(max).rege
 const VerifyBody = z.object({
   userId: z.string().max(254),
   mpinId: hexString('mpinId', 2048),
-  mobile: z.union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])]).transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0) as 0 | 1),
+  mobile: z.union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])]).transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0)),
   activateKey: hexString('activateKey', 128),
   expireTime: z.string().max(40).refine((s) => !Number.isNaN(parseIso(s)), 'expireTime must be an ISO time'),
   resend: z.union([z.boolean(), z.literal(0), z.literal(1)]).optional().default(false).transform(Boolean),

@@ -101,8 +101,8 @@ export class Sessions {
         done = true;
         clearTimeout(timer);
         clearInterval(check);
-        set!.delete(wake);
-        if (set!.size === 0 && this.waiters.get(id) === set) this.waiters.delete(id);
+        set.delete(wake);
+        if (set.size === 0 && this.waiters.get(id) === set) this.waiters.delete(id);
         resolve(result);
       };
       const wake = (signedOut: boolean) => finish(signedOut);

@@ -85,7 +85,7 @@ export async function registerDemoSite(app: FastifyInstance, ctx: ServerContext)
       throw new HttpError(502, 'The authentication server could not be reached');
     }
     const text = await res.text();
-    let parsed: unknown = {};
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {

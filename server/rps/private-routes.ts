@@ -1,5 +1,5 @@
 /**
- * The RPS private API (mpin-protocol.md §4.2), on the private listener: what the relying party calls to
+ * The RPS private API (docs/protocol.md §4.2), on the private listener: what the relying party calls to
  * activate a registration and to turn an authOTT into a signed-in session.
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,5 +1,5 @@
 /**
- * The RPS public API under /rps (mpin-protocol.md §4.1): what clients (the extension, Milagro's PIN pad and
+ * The RPS public API under /rps (docs/protocol.md §4.1): what clients (the extension, Milagro's PIN pad and
  * mobile app) call. Bodies and parameters are checked with zod; CORS as Milagro's RPS; rate limits on the
  * endpoints that a guesser or a flood would use.
  */
@@ -32,7 +32,7 @@ export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    json(req, body as string, (err, value) => {
+    void json(req, body as string, (err, value) => {
       if (!err) return done(null, value);
       const status = (err as { statusCode?: number }).statusCode ?? 400;
       done(status === 400 && /\/pass[12]$/.test(req.url.split('?')[0]!) ? new HttpError(403, err.message) : err, undefined);

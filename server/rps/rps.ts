@@ -1,6 +1,6 @@
 /**
  * The RPS (Relying Party Service) of Milagro MFA: registration, time permits, the two authentication
- * passes, access numbers and the attempt counter (rps.py, mpin-protocol.md §4 and §6). Transport-free:
+ * passes, access numbers and the attempt counter (rps.py, docs/protocol.md §4 and §6). Transport-free:
  * public-routes.ts and private-routes.ts put it on HTTP. All state lives in Storage, so a restart
  * loses nothing but in-flight waits.
  */
@@ -101,7 +101,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     } catch (e) {
       throw new HttpError(500, `relying party unreachable: ${(e as Error).message}`);
     }
-    const data = await res.json().catch(() => ({}));
+    const data = (await res.json().catch(() => ({}))) as { message?: unknown };
     if (!res.ok) {
       const message = typeof data?.message === 'string' ? data.message : 'Registration refused by the relying party';
       throw new HttpError(res.status >= 500 ? 500 : res.status, message);
@@ -171,7 +171,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       throw new HttpError(500, `relying party unreachable: ${(e as Error).message}`);
     }
     if (res.status !== 200) {
-      const data = await res.json().catch(() => ({}));
+      const data = (await res.json().catch(() => ({}))) as { message?: unknown };
       throw new HttpError(res.status >= 500 ? 500 : res.status, typeof data?.message === 'string' ? data.message : 'Time permit refused: this identity has been revoked');
     }
   }

@@ -5,7 +5,7 @@ export const hex = (bytes?: number) =>
   bytes === undefined ? z.string().regex(/^(?:[0-9a-fA-F]{2})+$/, 'expected hex') : z.string().regex(new RegExp(`^[0-9a-fA-F]{${2 * bytes}}$`), `expected ${bytes} bytes of hex`);
 export const g1Hex = z.string().regex(/^04[0-9a-fA-F]{128}$/, 'expected a G1 point (04‖X‖Y, 130 hex digits)');
 export const mpinIdHex = z.string().min(2).max(2048).regex(/^(?:[0-9a-fA-F]{2})+$/, 'expected the mpin_id as hex');
-const mobileFlag = z.union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])]).transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0) as 0 | 1);
+const mobileFlag = z.union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])]).transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0));
 
 export const RegisterBody = z.object({
   userId: z.string().trim().min(1, 'userId is required').max(254).refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'userId has control characters'),

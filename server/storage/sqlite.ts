@@ -41,7 +41,7 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
   const storage: Storage = {
     get(kind, key) {
       const r = row(kind, key);
-      return r ? JSON.parse(r.value) : undefined;
+      return r ? (JSON.parse(r.value) as never) : undefined;
     },
     put(kind, key, value, expiresAt = null) {
       upsert.run(kind, key, JSON.stringify(value), now(), expiresAt);
@@ -50,7 +50,7 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
       if (row(kind, key)) return false;
       upsert.run(kind, key, JSON.stringify(value), now(), expiresAt);
       return true;
-    }) as Storage['insert'],
+    }),
     update: db.transaction((kind: Kind, key: string, change: (v: never) => unknown) => {
       const r = row(kind, key);
       if (!r) return undefined;
@@ -61,7 +61,7 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
     take: db.transaction((kind: Kind, key: string) => {
       const r = row(kind, key);
       del.run(kind, key);
-      return r ? JSON.parse(r.value) : undefined;
+      return r ? (JSON.parse(r.value) as unknown) : undefined;
     }) as Storage['take'],
     delete(kind, key) {
       return del.run(kind, key).changes > 0;

@@ -6,8 +6,8 @@ export function runProcess(start: () => Promise<{ close(): Promise<void> }>): vo
         await running.close();
         process.exit(0);
       };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
     })
     .catch((e) => {
       console.error(`could not start: ${(e as Error).message}`);

@@ -1,4 +1,4 @@
-/** Time formats of the Milagro wire protocol (mpin-protocol.md §2.3). */
+/** Time formats of the Milagro wire protocol (docs/protocol.md §2.3). */
 
 /** "YYYY-MM-DDTHH:MM:SSZ", Milagro's `Time.syncedISO`. */
 export function isoSeconds(date: Date): string {

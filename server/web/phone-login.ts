@@ -1,5 +1,5 @@
 /**
- * "Sign in with Phone" (mpin-protocol.md §6.5, PC side): get an access number, show it with a countdown of
+ * "Sign in with Phone" (docs/protocol.md §6.5, PC side): get an access number, show it with a countdown of
  * the seconds left, poll the RPS every 3 s with the webOTT; when the phone has signed in, hand the authOTT to
  * the relying party (/mpinAuthenticate) and open the protected page; when the number expires, offer a new one.
  * Markup: server/rpa/site.ts (GET /phone-login), documented in server/rpa/PINPAD.md.

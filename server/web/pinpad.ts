@@ -1,6 +1,6 @@
 /**
  * The in-browser PIN pad (M-Pin-In-Browser) of the demo site's home page: registration with e-mail
- * activation, PIN setup, and sign-in with the PIN, as Milagro's PIN pad and mpinjs do (mpin-protocol.md
+ * activation, PIN setup, and sign-in with the PIN, as Milagro's PIN pad and mpinjs do (docs/protocol.md
  * §6.2–6.4, §8.2). Identities live in this page's localStorage (store.ts); the PIN is never stored.
  * The markup it drives is rendered by server/rpa/site.ts and documented in server/rpa/PINPAD.md.
  */

@@ -1,5 +1,5 @@
 /**
- * The protected page's long poll (mpin-protocol.md §6.6): GET /logoutWait answers "OK" once this browser's
+ * The protected page's long poll (docs/protocol.md §6.6): GET /logoutWait answers "OK" once this browser's
  * session has been signed out (by the phone, or elsewhere), 204 after ~25 s without news; then ask again.
  * On "OK" the page returns to the home page with "You have been logged out!".
  */

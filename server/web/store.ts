@@ -34,7 +34,7 @@ function read<T>(key: string, empty: T): T {
   try {
     const raw = localStorage.getItem(key);
     if (!raw) return empty;
-    const parsed = JSON.parse(raw);
+    const parsed: unknown = JSON.parse(raw);
     return parsed && typeof parsed === 'object' ? (parsed as T) : empty;
   } catch {
     return empty;

@@ -47,7 +47,7 @@ async function call(base, method, url, body) {
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
-  let data = {};
+  let data;
   try {
     data = text ? JSON.parse(text) : {};
   } catch {
@@ -68,7 +68,7 @@ async function activationLink(base, to) {
   throw new Error(`no activation mail to ${to}`);
 }
 
-/** A phone: M-Pin-In-Mobile's HTTP calls (mpin-protocol.md §6.2, §6.5), on lib/mpin. */
+/** A phone: M-Pin-In-Mobile's HTTP calls (docs/protocol.md §6.2, §6.5), on lib/mpin. */
 async function phoneRegister(base, userId, pin) {
   const reg = await call(base, 'PUT', '/rps/user', { userId, mobile: 1, deviceName: 'e2ePhone' });
   assert.equal(reg.status, 200, reg.text);

@@ -35,7 +35,7 @@ function freshProfile(prefix) {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-// Root + Chromium needs --no-sandbox; the rest keeps Chromium off the (closed) network (toolchain.md §6, §10.12).
+// Root + Chromium needs --no-sandbox; the rest keeps Chromium off the (closed) network (without the background-networking flags it retries blocked hosts all the time).
 const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -91,7 +91,7 @@ export async function launchChromium(extDir) {
 
 /**
  * Firefox ESR over WebDriver BiDi with the extension installed as a temporary add-on.
- * The extension's UUID is pinned by a pref so that its moz-extension:// origin is known (toolchain.md §7).
+ * The extension's UUID is pinned by a pref so that its moz-extension:// origin is known before it starts.
  * `options.prefs`: more Firefox prefs for the profile.
  * @returns {{ browser, addonId, origin, close() }}
  */

@@ -1,5 +1,5 @@
 // Runs `npm run vectors` (scripts/vectors.ts) on every BN254CX and BN254 MPIN vector file of Apache Milagro
-// in ../shared/vectors/, and checks that the runner notices a vector that is off by one byte.
+// in tests/vectors/, and checks that the runner notices a vector that is off by one byte.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../..');
-const vectorsDir = resolve(root, '../shared/vectors');
+const vectorsDir = resolve(root, 'tests/vectors');
 const files = ['milagro-crypto-c', 'milagro-crypto-js'].flatMap((dir) =>
   readdirSync(join(vectorsDir, dir))
     .filter((f) => /BN254/.test(f) && f.endsWith('.json'))

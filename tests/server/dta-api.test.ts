@@ -1,5 +1,5 @@
 // @vitest-environment node
-// API tests of the two D-TAs (mpin-protocol.md §4.3) against the real server over HTTP, no mocks: the first on
+// API tests of the two D-TAs (docs/protocol.md §4.3) against the real server over HTTP, no mocks: the first on
 // the private listener (/dta1/), the second, "cloud" one on the public listener (/dta2/). Signed and expiring
 // requests, Milagro's status codes and error bodies, distinct master secrets kept in 0600 files across restarts.
 import { readFileSync, statSync } from 'node:fs';

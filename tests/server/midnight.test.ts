@@ -1,6 +1,6 @@
 // @vitest-environment node
 // Time permits are per UTC day; a permit from yesterday is still accepted during the first hour of a new day
-// (Milagro's midnight grace, mpin-protocol.md §6.4), and not after. The server runs on a clock the test moves.
+// (Milagro's midnight grace, docs/protocol.md §6.4), and not after. The server runs on a clock the test moves.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromHex, mpin, toHex } from '../../lib/mpin/index.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
@@ -18,7 +18,7 @@ const call = async (method: string, path: string, body?: unknown) => {
 async function permit() {
   const local = (await call('GET', `/rps/timePermit/${id.hex}`)).body;
   const q = new URLSearchParams({ app_id: settings.appID, mobile: '1', hash_mpin_id: local.storageId, signature: local.signature });
-  const cloud = (await call('GET', settings.certivoxURL + 'timePermit?' + q)).body;
+  const cloud = (await call('GET', `${settings.certivoxURL}timePermit?${q.toString()}`)).body;
   return { date: local.date as number, timePermit: mpin.recombineG1(fromHex(local.timePermit), fromHex(cloud.timePermit)) };
 }
 

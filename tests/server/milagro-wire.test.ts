@@ -162,7 +162,7 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
 
   it('a valid-looking but unknown access number gets 412; a wrong PIN on a good number gets 401 and a retry works', async () => {
     const id = await enrol('frank@example.com', 1357);
-    let unknown = '1000000';
+    let unknown: string;
     for (let n = 100000; ; n++) {
       const lead = String(n);
       const s = [...lead].reduce((a, d, i) => a + Number(d) * (7 - i), 0);

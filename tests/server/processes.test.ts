@@ -25,7 +25,7 @@ function run(script: string, args: string[], env: Record<string, string>, ready:
   let out = '';
   return new Promise((res, rej) => {
     const onData = (d: Buffer) => {
-      out += d;
+      out += d.toString();
       const m = out.match(ready);
       if (m) res({ match: m, output: () => out });
     };

@@ -1,5 +1,5 @@
 // @vitest-environment node
-// API tests of the RPS (mpin-protocol.md §4.1, §4.2, §6, §8) against the real server over HTTP, no mocks:
+// API tests of the RPS (docs/protocol.md §4.1, §4.2, §6, §8) against the real server over HTTP, no mocks:
 // malformed and hostile requests get Milagro's status codes with `{version:"0.3", message}` and never a 500;
 // replays, reused and unknown tokens, access numbers, rate limits, CORS, and state that survives a restart.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,7 +2,7 @@
 // The demo relying party: its hooks for the RPS (/rpa/mpinVerify, /rpa/mpinPermitUser), its pages, sessions,
 // sign-out (also phone-initiated) and the activation page, on Fastify apps built as server/app.ts builds them,
 // with a real SQLite database in a temporary folder and a mailer that records what it sends. Where the site
-// calls the RPS private API, a small stand-in answers as mpin-protocol.md §4.2 says the RPS does.
+// calls the RPS private API, a small stand-in answers as docs/protocol.md §4.2 says the RPS does.
 import formbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { mkdtempSync, rmSync } from 'node:fs';

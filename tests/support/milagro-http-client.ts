@@ -92,7 +92,7 @@ export class MilagroClient extends HttpClient {
     const local = await this.request('GET', `${this.settings.timePermitsURL}/${id.mpinIdHex}`);
     if (local.status !== 200) return local;
     const q = new URLSearchParams({ app_id: this.settings.appID, mobile: '1', hash_mpin_id: local.body.storageId, signature: local.body.signature });
-    const cloud = await this.request('GET', this.url(this.settings.certivoxURL + 'timePermit?' + q));
+    const cloud = await this.request('GET', this.url(`${this.settings.certivoxURL}timePermit?${q.toString()}`));
     if (cloud.status !== 200) return cloud;
     return { date: local.body.date, timePermit: oracle.recombineG1(bytes(local.body.timePermit), bytes(cloud.body.timePermit)) };
   }

@@ -13,7 +13,7 @@
  * an invalid point / missing argument.
  *
  * Randomness: each oracle owns one AMCL `RAND`, seeded from 128 bytes of crypto.getRandomValues
- * (an unseeded AMCL RAND is deterministic, mpin-protocol.md §3.6).
+ * (an unseeded AMCL RAND is deterministic, docs/protocol.md §3.6).
  * @module
  */
 import { createRequire } from 'node:module';

@@ -15,7 +15,7 @@ function setup(overrides: Partial<CompleteSignInOptions> = {}, status = 200) {
     authenticateURL: '/mpinAuthenticate',
     successURL: '/protected',
     origin: ORIGIN,
-    fetch: fetch as unknown as typeof globalThis.fetch,
+    fetch: fetch,
     navigate,
     reload,
     ...overrides,
@@ -101,7 +101,7 @@ describe('completeSignIn', () => {
   });
 
   it('reports a network failure', async () => {
-    const { options } = setup({ fetch: (async () => Promise.reject(new TypeError('offline'))) as typeof fetch });
+    const { options } = setup({ fetch: (async () => Promise.reject(new TypeError('offline'))) });
     await expect(completeSignIn(options)).resolves.toMatchObject({ ok: false, reason: 'network' });
   });
 });

@@ -52,7 +52,7 @@ beforeEach(() => {
   navigate = vi.fn<(url: string) => void>();
   reload = vi.fn<() => void>();
   vi.spyOn(console, 'debug').mockImplementation(() => {}); // WXT logs "context invalidated"
-  ctx = new ContentScriptContext('pinpad', { noScriptStartedPostMessage: true } as never);
+  ctx = new ContentScriptContext('pinpad', { noScriptStartedPostMessage: true });
 });
 
 afterEach(() => {

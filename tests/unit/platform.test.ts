@@ -50,7 +50,7 @@ describe('content script registration', () => {
 
 describe('PIN pad detection on the active tab', () => {
   it('returns the origin the page reports when it has a PIN pad', async () => {
-    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]) as never);
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]));
     const executeScript = vi.fn(async () => [{ frameId: 0, result: { origin: 'http://rp.test', found: true } }]);
     Object.assign(fakeBrowser.scripting, { executeScript });
     expect(await detectPinpad()).toBe('http://rp.test');
@@ -62,13 +62,13 @@ describe('PIN pad detection on the active tab', () => {
     ['a non-web origin', { origin: 'chrome://settings', found: true }],
     ['garbage', { origin: 42 }],
   ])('returns nothing for %s', async (_what, result) => {
-    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]) as never);
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]));
     Object.assign(fakeBrowser.scripting, { executeScript: vi.fn(async () => [{ frameId: 0, result }]) });
     expect(await detectPinpad()).toBeUndefined();
   });
 
   it('returns nothing when scripting is refused (no activeTab grant)', async () => {
-    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]) as never);
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]));
     expect(await detectPinpad()).toBeUndefined();
   });
 });

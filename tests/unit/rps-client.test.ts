@@ -1,4 +1,4 @@
-// The RPS client against recorded responses (mpin-protocol.md §4, §5 and the reference server) and malformed ones:
+// The RPS client against recorded responses (docs/protocol.md §4, §5 and the reference server) and malformed ones:
 // every response is parsed with zod; errors are typed (network/timeout, http with Milagro's message, malformed,
 // origin) and carry no URL, body or secret. At the app level, a malformed answer is a clear problem and no change.
 import { openDB } from 'idb';

@@ -16,7 +16,7 @@ async function open(state: unknown) {
 
 /** Stubs permissions.request (its typings pick the callback overload, hence the cast). */
 const stubRequest = (impl: () => Promise<boolean>) =>
-  vi.spyOn(browser.permissions, 'request').mockImplementation(impl as unknown as typeof browser.permissions.request);
+  vi.spyOn(browser.permissions, 'request').mockImplementation(impl);
 
 const button = (name: string | RegExp) => screen.getByRole('button', { name });
 

@@ -1,5 +1,5 @@
 // Fixtures for the popup's component tests: UiStates that pass UiState.parse, and a fake background that answers
-// the popup in sendResponse style (toolchain.md §5: fakeBrowser.runtime.sendMessage only relays those replies).
+// the popup in sendResponse style (WXT's fakeBrowser.runtime.sendMessage only relays replies given through sendResponse).
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { UiState, type IdentitySummary, type Intent, type ServiceInfo } from '@/lib/ui-state';
 
