@@ -12,9 +12,19 @@ const nodeBuiltins = [...new Set(builtinModules.flatMap((m) => (m.startsWith('no
 const nodeGlobals = ['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'setImmediate'].map(
   (name) => ({ name, message: 'Browser code: no Node globals.' }),
 );
-const browserGlobals = ['window', 'document', 'navigator', 'location', 'localStorage', 'sessionStorage', 'indexedDB', 'chrome', 'browser', 'fetch', 'self'].map(
-  (name) => ({ name, message: 'lib/mpin is pure: no browser APIs.' }),
-);
+const browserGlobals = [
+  'window',
+  'document',
+  'navigator',
+  'location',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'chrome',
+  'browser',
+  'fetch',
+  'self',
+].map((name) => ({ name, message: 'lib/mpin is pure: no browser APIs.' }));
 
 const noNodeBuiltins = { paths: nodeBuiltins.map((name) => ({ name, message: 'Browser code: no Node built-ins.' })) };
 
@@ -38,8 +48,14 @@ const layers = {
   serverBrowser: {
     ...noNodeBuiltins,
     patterns: [
-      { regex: '(^|/)(entrypoints|components)/|(^|/)lib/(?!mpin/|rps/)', message: 'server/ may import only lib/mpin and lib/rps from the extension tree.' },
-      { regex: '^(wxt|@wxt-dev|webextension-polyfill|idb|svelte)(/|$)', message: 'server/ does not use extension libraries.' },
+      {
+        regex: '(^|/)(entrypoints|components)/|(^|/)lib/(?!mpin/|rps/)',
+        message: 'server/ may import only lib/mpin and lib/rps from the extension tree.',
+      },
+      {
+        regex: '^(wxt|@wxt-dev|webextension-polyfill|idb|svelte)(/|$)',
+        message: 'server/ does not use extension libraries.',
+      },
       { regex: '^milagro-crypto-js', message: 'milagro-crypto-js is a test oracle only.' },
     ],
   },
@@ -48,7 +64,16 @@ const serverNode = { patterns: layers.serverBrowser.patterns };
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', '.output/', '.wxt/', 'server/rpa/static/', 'coverage/', 'scratch/', 'logs/', 'tests/vectors/'],
+    ignores: [
+      'node_modules/',
+      '.output/',
+      '.wxt/',
+      'server/rpa/static/',
+      'coverage/',
+      'scratch/',
+      'logs/',
+      'tests/vectors/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
@@ -57,7 +82,13 @@ export default tseslint.config(
     languageOptions: {
       parserOptions: {
         // One program per layer (most specific first), so each file is checked with its own layer's types.
-        project: ['./lib/mpin/tsconfig.json', './server/web/tsconfig.json', './server/tsconfig.json', './tsconfig.json', './tsconfig.node.json'],
+        project: [
+          './lib/mpin/tsconfig.json',
+          './server/web/tsconfig.json',
+          './server/tsconfig.json',
+          './tsconfig.json',
+          './tsconfig.node.json',
+        ],
         tsconfigRootDir: import.meta.dirname,
         extraFileExtensions: ['.svelte'],
       },
@@ -65,13 +96,19 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
     rules: {
       // Milagro's wire data is typed at the zod boundary; elsewhere a cast is a deliberate, local choice.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       // Validation rules match control characters on purpose, to refuse them.
       'no-control-regex': 'off',
       // Fastify handlers and the storage interface are async by contract, awaiting or not.
       '@typescript-eslint/require-await': 'off',
       // R20 (docs/security-rules.md): randomness only from crypto.getRandomValues.
-      'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use crypto.getRandomValues (R20).' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use crypto.getRandomValues (R20).' },
+      ],
     },
   },
   {
@@ -120,7 +157,10 @@ export default tseslint.config(
   {
     files: ['server/web/**'],
     ignores: ['server/web/build.ts'],
-    rules: { 'no-restricted-imports': ['error', layers.serverBrowser], 'no-restricted-globals': ['error', ...nodeGlobals] },
+    rules: {
+      'no-restricted-imports': ['error', layers.serverBrowser],
+      'no-restricted-globals': ['error', ...nodeGlobals],
+    },
   },
   // Tests and benchmarks read untyped JSON from the server and the oracle on purpose, and may use Math.random.
   {

@@ -11,7 +11,17 @@ export default defineConfig({
   // The Firefox sources zip (for AMO review) does not read .gitignore. It keeps public/ (the
   // icons are needed to rebuild); test screenshots live under tests/ and the README's under docs/screenshots/, the
   // server is not part of the extension.
-  zip: { excludeSources: ['tests/**', 'bench/**', 'server/**', 'scratch/**', 'logs/**', 'coverage/**', 'docs/screenshots/**'] },
+  zip: {
+    excludeSources: [
+      'tests/**',
+      'bench/**',
+      'server/**',
+      'scratch/**',
+      'logs/**',
+      'coverage/**',
+      'docs/screenshots/**',
+    ],
+  },
   // Function form, so that only the Firefox manifest gets browser_specific_settings.
   manifest: ({ browser, manifestVersion }) => ({
     name: 'M-Pin Authenticator',
@@ -21,7 +31,9 @@ export default defineConfig({
     // Host access is optional and requested per service when the user adds it. No tabs, no <all_urls>.
     permissions: ['storage', 'scripting', 'activeTab'],
     // MV3 (Chrome, Firefox --mv3): optional_host_permissions; MV2 (Firefox's default build): optional_permissions.
-    ...(manifestVersion === 2 ? { optional_permissions: OPTIONAL_HOSTS } : { optional_host_permissions: OPTIONAL_HOSTS }),
+    ...(manifestVersion === 2
+      ? { optional_permissions: OPTIONAL_HOSTS }
+      : { optional_host_permissions: OPTIONAL_HOSTS }),
     content_security_policy: { extension_pages: EXTENSION_PAGES_CSP }, // WXT turns this into a string for MV2
     ...(browser === 'firefox'
       ? {

@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { buildMpinId, epochDay, mpin, randomBytes } from '../lib/mpin/index.ts';
 
 const require = createRequire(import.meta.url);
- 
+
 type Any = any;
 const CTX = require('milagro-crypto-js');
 const ctx: Any = new CTX('BN254CX');
@@ -82,7 +82,10 @@ const cases: Case[] = [
       return mpin.client2(p1.x, mpin.randomMasterSecret(), p1.sec);
     },
     theirs: () => {
-      const X: number[] = [], SEC: number[] = [], U: number[] = [], UT: number[] = [];
+      const X: number[] = [],
+        SEC: number[] = [],
+        U: number[] = [],
+        UT: number[] = [];
       ctx.MPIN.CLIENT_1(SHA, date, arr(id.bytes), rng, X, pin, arr(token), SEC, U, UT, arr(timePermit));
       const Y = arr(mpin.randomMasterSecret());
       ctx.MPIN.CLIENT_2(X, Y, SEC);
@@ -93,9 +96,21 @@ const cases: Case[] = [
     name: 'server pass-2 check (SERVER_1 + SERVER_2)',
     ours: () => verifier.verify({ mpinId: id.bytes, date, ...loginFixture }),
     theirs: () => {
-      const HID: number[] = [], HTID: number[] = [];
+      const HID: number[] = [],
+        HTID: number[] = [];
       ctx.MPIN.SERVER_1(SHA, date, arr(id.bytes), HID, HTID);
-      return ctx.MPIN.SERVER_2(date, HID, HTID, arr(loginFixture.y), arr(serverSecret), arr(loginFixture.u), arr(loginFixture.ut), arr(loginFixture.v), null, null);
+      return ctx.MPIN.SERVER_2(
+        date,
+        HID,
+        HTID,
+        arr(loginFixture.y),
+        arr(serverSecret),
+        arr(loginFixture.u),
+        arr(loginFixture.ut),
+        arr(loginFixture.v),
+        null,
+        null,
+      );
     },
   },
 ];
@@ -132,10 +147,13 @@ const results = cases.map((c) => {
 });
 
 const fmt = (ms: number) => ms.toFixed(2);
-console.log(`M-Pin crypto, BN254CX: lib/mpin vs milagro-crypto-js 3.3.0 (median ms of ${rounds} interleaved rounds, Node ${process.version})\n`);
+console.log(
+  `M-Pin crypto, BN254CX: lib/mpin vs milagro-crypto-js 3.3.0 (median ms of ${rounds} interleaved rounds, Node ${process.version})\n`,
+);
 console.log('| operation | lib/mpin | milagro-crypto-js | ratio |');
 console.log('| --- | ---: | ---: | ---: |');
-for (const r of results) console.log(`| ${r.name} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${(r.ours / r.theirs).toFixed(2)}× |`);
+for (const r of results)
+  console.log(`| ${r.name} | ${fmt(r.ours)} | ${fmt(r.theirs)} | ${(r.ours / r.theirs).toFixed(2)}× |`);
 const target = (name: string, max: number) => {
   const r = results.find((x) => x.name.startsWith(name))!;
   const ratio = r.ours / r.theirs;

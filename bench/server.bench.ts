@@ -21,8 +21,20 @@ const levels = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
 async function startServer(): Promise<{ url: string; child?: ChildProcess; dataDir?: string }> {
   if (process.env.BENCH_URL) return { url: process.env.BENCH_URL.replace(/\/$/, '') };
   const dataDir = mkdtempSync(join(tmpdir(), 'mpin-bench-'));
-  const env = { ...process.env, PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, REQUIRE_ACTIVATION: 'false', RATE_LIMIT_PER_MINUTE: '100000', LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const env = {
+    ...process.env,
+    PORT: '0',
+    PRIVATE_PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    REQUIRE_ACTIVATION: 'false',
+    RATE_LIMIT_PER_MINUTE: '100000',
+    LOG_LEVEL: 'warn',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {
@@ -41,7 +53,10 @@ class Session {
   async json(method: string, path: string, body?: unknown): Promise<any> {
     const res = await fetch(new URL(path, this.base + '/'), {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(this.cookie ? { cookie: this.cookie } : {}) },
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const set = res.headers.getSetCookie()[0];
@@ -74,7 +89,12 @@ async function enrol(base: string, settings: any, n: number): Promise<Identity> 
 async function signIn(base: string, settings: any, id: Identity): Promise<void> {
   const s = new Session(base);
   const local = await s.json('GET', `/rps/timePermit/${id.mpinIdHex}`);
-  const q = new URLSearchParams({ app_id: settings.appID, mobile: '1', hash_mpin_id: local.storageId, signature: local.signature });
+  const q = new URLSearchParams({
+    app_id: settings.appID,
+    mobile: '1',
+    hash_mpin_id: local.storageId,
+    signature: local.signature,
+  });
   const cloud = await s.json('GET', `${settings.certivoxURL}timePermit?${q.toString()}`);
   const timePermit = mpin.recombineG1(fromHex(local.timePermit), fromHex(cloud.timePermit));
   const c1 = mpin.client1({ mpinId: id.mpinId, pin: id.pin, token: id.token, date: local.date, timePermit });
@@ -84,7 +104,8 @@ async function signIn(base: string, settings: any, id: Identity): Promise<void> 
   await s.json('POST', settings.authenticateURL, { mpinResponse: { authOTT: p2.authOTT, version: '0.3', pass: 2 } });
 }
 
-const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const pct = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function main() {
   const { url, child, dataDir } = await startServer();
@@ -95,7 +116,9 @@ async function main() {
     for (let i = 0; i < max; i++) ids.push(await enrol(url, settings, i));
     await signIn(url, settings, ids[0]!); // warm-up: the server fetches its secret shares on first use
 
-    console.log(`Sign-ins over HTTP against ${child ? 'a local server (child process)' : url}, ${seconds} s per level, Node ${process.version}\n`);
+    console.log(
+      `Sign-ins over HTTP against ${child ? 'a local server (child process)' : url}, ${seconds} s per level, Node ${process.version}\n`,
+    );
     console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const level of levels) {
@@ -119,7 +142,9 @@ async function main() {
       );
       const elapsed = (performance.now() - t0) / 1000;
       latencies.sort((a, b) => a - b);
-      console.log(`| ${level} | ${(latencies.length / elapsed).toFixed(1)} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 90).toFixed(0)} | ${pct(latencies, 99).toFixed(0)} | ${errors} |`);
+      console.log(
+        `| ${level} | ${(latencies.length / elapsed).toFixed(1)} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 90).toFixed(0)} | ${pct(latencies, 99).toFixed(0)} | ${errors} |`,
+      );
     }
   } finally {
     child?.kill('SIGTERM');

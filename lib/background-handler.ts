@@ -89,7 +89,9 @@ export function handleMessage(raw: unknown, sender: Sender, app: App = getApp())
   }
   switch (message.type) {
     case 'status':
-      return app.identityCount().then((identities) => ({ ok: true as const, version: browser.runtime.getManifest().version, identities }));
+      return app
+        .identityCount()
+        .then((identities) => ({ ok: true as const, version: browser.runtime.getManifest().version, identities }));
     case 'getState':
       return app.getState();
     case 'intent':
@@ -102,7 +104,9 @@ export function handleMessage(raw: unknown, sender: Sender, app: App = getApp())
         console.warn('[mpin] message dropped: no-page-origin');
         return undefined;
       }
-      return message.type === 'pinpadFound' ? app.pinpadFound(origin, message.kind) : app.requestLocalSignIn(origin, tabId);
+      return message.type === 'pinpadFound'
+        ? app.pinpadFound(origin, message.kind)
+        : app.requestLocalSignIn(origin, tabId);
     }
   }
 }

@@ -22,7 +22,13 @@ export const PinpadFound = z.strictObject({ type: z.literal('pinpadFound'), kind
 export const RequestLocalSignIn = z.strictObject({ type: z.literal('requestLocalSignIn') });
 
 /** Every message type the background understands. Closed: unknown types and extra keys fail to parse. */
-export const BackgroundMessage = z.discriminatedUnion('type', [StatusRequest, GetStateRequest, IntentRequest, PinpadFound, RequestLocalSignIn]);
+export const BackgroundMessage = z.discriminatedUnion('type', [
+  StatusRequest,
+  GetStateRequest,
+  IntentRequest,
+  PinpadFound,
+  RequestLocalSignIn,
+]);
 export type BackgroundMessage = z.infer<typeof BackgroundMessage>;
 
 /** Reply to {@link StatusRequest}. */

@@ -112,9 +112,20 @@ export const UiState = z.discriminatedUnion('screen', [
   /** 3. PIN setup ("SETUP"). */
   z.strictObject({ screen: z.literal('setup-pin'), identity: IdentitySummary, ...withProblem }),
   /** 4. Identity home ("Sign in with this M-Pin"). */
-  z.strictObject({ screen: z.literal('home'), identity: IdentitySummary, identityCount: z.number().int().min(1), ...withProblem }),
+  z.strictObject({
+    screen: z.literal('home'),
+    identity: IdentitySummary,
+    identityCount: z.number().int().min(1),
+    ...withProblem,
+  }),
   /** 5. Access number ("Next"); a wrong number comes back here with a problem. */
-  z.strictObject({ screen: z.literal('access-number'), identity: IdentitySummary, digits: z.number().int().min(6).max(16), useCheckSum: z.boolean(), ...withProblem }),
+  z.strictObject({
+    screen: z.literal('access-number'),
+    identity: IdentitySummary,
+    digits: z.number().int().min(6).max(16),
+    useCheckSum: z.boolean(),
+    ...withProblem,
+  }),
   /** 6. PIN ("Login"): which service and identity it is for, and a way to cancel. */
   z.strictObject({
     screen: z.literal('pin'),
@@ -143,7 +154,11 @@ export const UiState = z.discriminatedUnion('screen', [
     ...withProblem,
   }),
   /** 8. Menu: the identities, "Add new identity". */
-  z.strictObject({ screen: z.literal('menu'), identities: z.array(IdentitySummary).max(100), selectedId: z.string().max(64).optional() }),
+  z.strictObject({
+    screen: z.literal('menu'),
+    identities: z.array(IdentitySummary).max(100),
+    selectedId: z.string().max(64).optional(),
+  }),
   /** Manage one identity: "Reset PIN", "Remove Identity". */
   z.strictObject({ screen: z.literal('manage'), identity: IdentitySummary }),
   z.strictObject({ screen: z.literal('confirm-reset'), identity: IdentitySummary, ...withProblem }),

@@ -59,4 +59,6 @@ for (const name of SHOTS) fs.copyFileSync(path.join(FROM, name), path.join(TO, n
 const extra = fs.readdirSync(TO).filter((name) => name.endsWith('.png') && !SHOTS.includes(name));
 for (const name of extra) fs.rmSync(path.join(TO, name));
 const bytes = SHOTS.reduce((sum, name) => sum + fs.statSync(path.join(TO, name)).size, 0);
-console.log(`screenshots: ${SHOTS.length} PNGs (${Math.round(bytes / 1024)} kB) in docs/screenshots/${extra.length ? `, removed ${extra.join(', ')}` : ''}`);
+console.log(
+  `screenshots: ${SHOTS.length} PNGs (${Math.round(bytes / 1024)} kB) in docs/screenshots/${extra.length ? `, removed ${extra.join(', ')}` : ''}`,
+);

@@ -18,7 +18,11 @@ const CHROME_BUILD = resolve('.output/chrome-mv3');
 const FIREFOX_BUILD = resolve('.output/firefox-mv2');
 
 function buildIfMissing() {
-  const built = [join(CHROME_BUILD, 'manifest.json'), join(FIREFOX_BUILD, 'manifest.json'), resolve('server/rpa/static')].every(existsSync);
+  const built = [
+    join(CHROME_BUILD, 'manifest.json'),
+    join(FIREFOX_BUILD, 'manifest.json'),
+    resolve('server/rpa/static'),
+  ].every(existsSync);
   if (built) return;
   console.log('Building the extension and the demo site (npm run build)…');
   const result = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
@@ -81,7 +85,16 @@ runProcess(async () => {
   const config = loadConfig();
   const server = await startServer(config);
   const url = server.publicUrl;
-  console.log(['', 'M-Pin reference server is running.', `  Demo site:  ${url}/`, `  Mailbox:    ${url}/mailbox`, `  Data:       ${config.dataDir}`, ''].join('\n'));
+  console.log(
+    [
+      '',
+      'M-Pin reference server is running.',
+      `  Demo site:  ${url}/`,
+      `  Mailbox:    ${url}/mailbox`,
+      `  Data:       ${config.dataDir}`,
+      '',
+    ].join('\n'),
+  );
 
   const display = process.env.DISPLAY || process.env.WAYLAND_DISPLAY;
   let browser: ReturnType<typeof openChromium>;

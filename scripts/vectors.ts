@@ -39,7 +39,11 @@ export function vectorChecks(m: Mpin, v: Vector): Check[] {
   const onePass = 'TimeValue' in v;
   const checks: Check[] = [];
   if ('mpin_id' in v) checks.push(['MPIN_ID_HEX', () => toHex(utf8ToBytes(s('mpin_id')))]);
-  if ('mpin_id' in v) checks.push(['mpin_id (parse)', () => parseMpinId(s('MPIN_ID_HEX')).fields.userID === (JSON.parse(s('mpin_id')) as { userID?: unknown }).userID]);
+  if ('mpin_id' in v)
+    checks.push([
+      'mpin_id (parse)',
+      () => parseMpinId(s('MPIN_ID_HEX')).fields.userID === (JSON.parse(s('mpin_id')) as { userID?: unknown }).userID,
+    ]);
   if ('HASH_MPIN_ID_HEX' in v) checks.push(['HASH_MPIN_ID_HEX', () => hex(m.hashId(mpinId))]);
   for (const i of ['1', '2']) {
     if (!(`MS${i}` in v)) continue;
@@ -54,7 +58,14 @@ export function vectorChecks(m: Mpin, v: Vector): Check[] {
 
   let pass1Result: ReturnType<Mpin['client1']> | undefined;
   const pass1 = () =>
-    (pass1Result ??= m.client1({ mpinId, pin: Number(v.PIN2), token: b('TOKEN'), date, timePermit: date ? b('TIME_PERMIT') : undefined, x: b('X') }));
+    (pass1Result ??= m.client1({
+      mpinId,
+      pin: Number(v.PIN2),
+      token: b('TOKEN'),
+      date,
+      timePermit: date ? b('TIME_PERMIT') : undefined,
+      x: b('X'),
+    }));
   checks.push(['U', () => hex(pass1().u)]);
   if (date) checks.push(['UT', () => hex(pass1().ut)]);
   const expectAccept = v.SERVER_OUTPUT === undefined || Number(v.SERVER_OUTPUT) === 0;
@@ -62,20 +73,65 @@ export function vectorChecks(m: Mpin, v: Vector): Check[] {
     const timeValue = Number(v.TimeValue);
     checks.push(['Y', () => hex(m.getY(timeValue, date ? b('UT') : b('U')))]);
     // in one-pass files SEC holds the client's final value, V = −(x+y)·SEC
-    checks.push(['SEC', () => hex(m.clientOnePass({ mpinId, pin: Number(v.PIN2), token: b('TOKEN'), date, timePermit: date ? b('TIME_PERMIT') : undefined, x: b('X'), timeValue }).v)]);
-    checks.push(['SERVER_OUTPUT', () => m.serverOnePass({ mpinId, date, timeValue, serverSecret: b('SERVER_SECRET'), u: b('U'), ut: date ? b('UT') : undefined, v: b('SEC') }) === expectAccept]);
+    checks.push([
+      'SEC',
+      () =>
+        hex(
+          m.clientOnePass({
+            mpinId,
+            pin: Number(v.PIN2),
+            token: b('TOKEN'),
+            date,
+            timePermit: date ? b('TIME_PERMIT') : undefined,
+            x: b('X'),
+            timeValue,
+          }).v,
+        ),
+    ]);
+    checks.push([
+      'SERVER_OUTPUT',
+      () =>
+        m.serverOnePass({
+          mpinId,
+          date,
+          timeValue,
+          serverSecret: b('SERVER_SECRET'),
+          u: b('U'),
+          ut: date ? b('UT') : undefined,
+          v: b('SEC'),
+        }) === expectAccept,
+    ]);
   } else {
     if ('SEC' in v) checks.push(['SEC', () => hex(pass1().sec)]);
     checks.push(['V', () => hex(m.client2(b('X'), b('Y'), 'SEC' in v ? b('SEC') : pass1().sec))]);
-    checks.push(['SERVER_OUTPUT', () => {
-      const { hid, htid } = m.server1(mpinId, date);
-      const input = { date, hid, htid, y: b('Y'), serverSecret: b('SERVER_SECRET'), u: b('U'), ut: date ? b('UT') : undefined, v: b('V') };
-      const accepted = m.server2(input);
-      const verifier = m.createVerifier(b('SERVER_SECRET'));
-      return accepted === expectAccept && verifier.verify({ ...input, mpinId }) === expectAccept;
-    }]);
+    checks.push([
+      'SERVER_OUTPUT',
+      () => {
+        const { hid, htid } = m.server1(mpinId, date);
+        const input = {
+          date,
+          hid,
+          htid,
+          y: b('Y'),
+          serverSecret: b('SERVER_SECRET'),
+          u: b('U'),
+          ut: date ? b('UT') : undefined,
+          v: b('V'),
+        };
+        const accepted = m.server2(input);
+        const verifier = m.createVerifier(b('SERVER_SECRET'));
+        return accepted === expectAccept && verifier.verify({ ...input, mpinId }) === expectAccept;
+      },
+    ]);
     // how far off the PIN was: AMCL's kangaroo answer, PIN2 − PIN1 (0 for accepted vectors)
-    checks.push(['PIN error', () => m.createVerifier(b('SERVER_SECRET')).pinError({ mpinId, date, y: b('Y'), u: b('U'), ut: date ? b('UT') : undefined, v: b('V') }) === Number(s('PIN2')) - Number(s('PIN1'))]);
+    checks.push([
+      'PIN error',
+      () =>
+        m
+          .createVerifier(b('SERVER_SECRET'))
+          .pinError({ mpinId, date, y: b('Y'), u: b('U'), ut: date ? b('UT') : undefined, v: b('V') }) ===
+        Number(s('PIN2')) - Number(s('PIN1')),
+    ]);
   }
   return checks;
 }
@@ -87,7 +143,10 @@ export function runVector(m: Mpin, v: Vector): string[] {
     try {
       const got = compute();
       const ok = typeof got === 'boolean' ? got : String(got).toLowerCase() === String(v[field]).toLowerCase();
-      if (!ok) failures.push(typeof got === 'boolean' ? `${field}: check failed` : `${field}: got ${got}, expected ${v[field]}`);
+      if (!ok)
+        failures.push(
+          typeof got === 'boolean' ? `${field}: check failed` : `${field}: got ${got}, expected ${v[field]}`,
+        );
     } catch (e) {
       failures.push(`${field}: ${(e as Error).message}`);
     }
@@ -124,7 +183,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   for (const file of files) {
     try {
       const r = runFile(file);
-      if (files.length > 1) console.log(`${basename(file)} (${curveForFile(file)!.curve.name}): ${r.passed} passed, ${r.failed} failed`);
+      if (files.length > 1)
+        console.log(`${basename(file)} (${curveForFile(file)!.curve.name}): ${r.passed} passed, ${r.failed} failed`);
       passed += r.passed;
       failed += r.failed;
     } catch (e) {

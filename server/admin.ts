@@ -43,12 +43,17 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
           issued = '?';
         }
         const revoked = revocationOf(storage, d.key) !== null ? '  [REVOKED]' : '';
-        out.push(`  ${d.value.userId}  ${d.value.mobile ? 'Mobile' : 'PC'}  "${d.value.deviceName}"  issued ${issued}${revoked}`);
+        out.push(
+          `  ${d.value.userId}  ${d.value.mobile ? 'Mobile' : 'PC'}  "${d.value.deviceName}"  issued ${issued}${revoked}`,
+        );
         out.push(`    mpin_id ${d.key}`);
       }
       const revoked = storage.list('revoked', 10_000);
       out.push(`Revoked (${revoked.length}):`);
-      for (const r of revoked) out.push(`  ${r.key.length > 80 ? `mpin_id ${r.key}` : r.key}  since ${iso(r.created)}${r.value.reason ? `  (${r.value.reason})` : ''}`);
+      for (const r of revoked)
+        out.push(
+          `  ${r.key.length > 80 ? `mpin_id ${r.key}` : r.key}  since ${iso(r.created)}${r.value.reason ? `  (${r.value.reason})` : ''}`,
+        );
       return out;
     }
     case 'revoke':
@@ -61,12 +66,21 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      const what = t.kind === 'mpinId' ? `the identity of ${t.userId} (mpin_id ${t.key.slice(0, 16)}…)` : `every identity of ${t.key}`;
+      const what =
+        t.kind === 'mpinId'
+          ? `the identity of ${t.userId} (mpin_id ${t.key.slice(0, 16)}…)`
+          : `every identity of ${t.key}`;
       if (command === 'revoke') {
         const reason = rest.join(' ').slice(0, 200) || `revoked by the administrator on ${iso(now())}`;
         storage.put('revoked', t.key, { reason });
-        const known = t.kind === 'mpinId' ? storage.get('device', t.key) !== undefined : storage.list('device', 10_000).some((d) => d.value.userId.toLowerCase() === t.key);
-        return [`Revoked ${what}: time permits are refused from now on.`, ...(known ? [] : ['(Note: no registered device matches it yet; the revocation applies when one does.)'])];
+        const known =
+          t.kind === 'mpinId'
+            ? storage.get('device', t.key) !== undefined
+            : storage.list('device', 10_000).some((d) => d.value.userId.toLowerCase() === t.key);
+        return [
+          `Revoked ${what}: time permits are refused from now on.`,
+          ...(known ? [] : ['(Note: no registered device matches it yet; the revocation applies when one does.)']),
+        ];
       }
       if (!storage.delete('revoked', t.key)) return [`${what} was not revoked.`];
       return [`Unrevoked ${what}.`];

@@ -53,10 +53,30 @@ export async function startServer(config: Config, now: () => number = Date.now):
 
   // D-TAs: in this process unless DTA1_URL / DTA2_URL point elsewhere
   if (!config.DTA1_URL) {
-    await priv.register(async (app) => registerDta(app, { name: 'dta1', masterSecret: loadMasterSecret(config.dataDir, 'dta1'), credentials, cloud: false, now }), { prefix: '/dta1' });
+    await priv.register(
+      async (app) =>
+        registerDta(app, {
+          name: 'dta1',
+          masterSecret: loadMasterSecret(config.dataDir, 'dta1'),
+          credentials,
+          cloud: false,
+          now,
+        }),
+      { prefix: '/dta1' },
+    );
   }
   if (!config.DTA2_URL) {
-    await pub.register(async (app) => registerDta(app, { name: 'dta2', masterSecret: loadMasterSecret(config.dataDir, 'dta2'), credentials, cloud: true, now }), { prefix: '/dta2' });
+    await pub.register(
+      async (app) =>
+        registerDta(app, {
+          name: 'dta2',
+          masterSecret: loadMasterSecret(config.dataDir, 'dta2'),
+          credentials,
+          cloud: true,
+          now,
+        }),
+      { prefix: '/dta2' },
+    );
   }
 
   const rps = createRps(ctx, {

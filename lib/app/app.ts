@@ -2,7 +2,16 @@
 // UiState; `dispatch` runs one intent and returns the new UiState. Every state change is one store transaction, so
 // a closed popup, a stopped service worker or a failed request loses nothing; network problems carry a retry.
 // The PIN exists only inside the `setPin` and `login` intents while they run: it is never stored or logged.
-import { fromHex, isValidAccessNumber, mpin, MpinInputError, parseMpinId, pinFromDigits, randomBytes, toHex } from '../mpin/index';
+import {
+  fromHex,
+  isValidAccessNumber,
+  mpin,
+  MpinInputError,
+  parseMpinId,
+  pinFromDigits,
+  randomBytes,
+  toHex,
+} from '../mpin/index';
 import { fetchClientSettings, RpsClient, RpsError, type RpsOptions } from '../rps/client';
 import { openStore, type Change, type Store } from '../store/db';
 import type { FlowRecord, IdentityRecord, ServiceRecord } from '../store/records';
@@ -46,7 +55,8 @@ const MESSAGES: Record<Problem['code'], string> = {
   'not-confirmed': 'Identity not verified! Open the link in the e-mail we sent you, confirm, then try again.',
   'registration-expired': 'Identity expired! This registration is no longer valid: please register again.',
   'invalid-access-number': 'Invalid access number!',
-  'unknown-access-number': 'Invalid access number! It is wrong or has expired: check the number the other browser shows.',
+  'unknown-access-number':
+    'Invalid access number! It is wrong or has expired: check the number the other browser shows.',
   'access-number-expired': 'The auth request expired! Get a new access number and try again.',
   'wrong-pin': 'Incorrect PIN!',
   revoked: 'Your M-Pin identity has been revoked: the service refused a time permit.',
@@ -73,8 +83,13 @@ function problemOf(e: unknown): Problem {
         return problem('malformed', false, 'The service asked to send data to another site; this was refused.');
       case 'http':
         if (e.status === 403) return problem('not-authorized');
-        if ((e.status ?? 0) >= 500) return problem('network', true, `The service had a problem (HTTP ${e.status}). Try again later.`);
-        return problem('internal', true, `The service refused the request (HTTP ${e.status}${e.serverMessage ? `: ${e.serverMessage}` : ''}).`);
+        if ((e.status ?? 0) >= 500)
+          return problem('network', true, `The service had a problem (HTTP ${e.status}). Try again later.`);
+        return problem(
+          'internal',
+          true,
+          `The service refused the request (HTTP ${e.status}${e.serverMessage ? `: ${e.serverMessage}` : ''}).`,
+        );
     }
   }
   if (e instanceof MpinInputError) return problem('malformed', true);
@@ -86,7 +101,8 @@ function problemOf(e: unknown): Problem {
 const DEFAULT_ACCESS_NUMBER_TTL = 300;
 const ACCESS_NUMBER_GRACE = 5;
 
-const isHttp = (e: unknown, ...statuses: number[]) => e instanceof RpsError && e.kind === 'http' && statuses.includes(e.status ?? 0);
+const isHttp = (e: unknown, ...statuses: number[]) =>
+  e instanceof RpsError && e.kind === 'http' && statuses.includes(e.status ?? 0);
 
 function summary(i: IdentityRecord): IdentitySummary {
   return { id: i.id, userId: i.userId, deviceName: i.deviceName, service: serviceInfo(i.origin), state: i.state };
@@ -99,7 +115,8 @@ export function createApp(options: AppOptions = {}): App {
   const now = options.now ?? Date.now;
   let storePromise: Promise<Store> | undefined;
   const store = () => (storePromise ??= (options.openStore ?? (() => openStore()))());
-  const client = (origin: string, settings: IdentityRecord['clientSettings']) => new RpsClient(origin, settings, options.rps);
+  const client = (origin: string, settings: IdentityRecord['clientSettings']) =>
+    new RpsClient(origin, settings, options.rps);
 
   // One intent at a time: two quick clicks never interleave their writes.
   let queue: Promise<unknown> = Promise.resolve();
@@ -129,7 +146,8 @@ export function createApp(options: AppOptions = {}): App {
     const s = await store();
     const identities = await s.listIdentities();
     const selected = preferId ?? (await s.getSelected());
-    const identity = identities.find((i) => i.id === selected) ?? [...identities].sort((a, b) => b.lastUsed - a.lastUsed)[0];
+    const identity =
+      identities.find((i) => i.id === selected) ?? [...identities].sort((a, b) => b.lastUsed - a.lastUsed)[0];
     if (identity) return flowFor(identity);
     const services = await s.listServices();
     if (services.length) return { screen: 'register', origin: services[services.length - 1]!.origin, email: '' };
@@ -162,7 +180,15 @@ export function createApp(options: AppOptions = {}): App {
       const ttl = ((identity?.clientSettings.ttlSeconds ?? DEFAULT_ACCESS_NUMBER_TTL) + ACCESS_NUMBER_GRACE) * 1000;
       if (now() - flow.enteredAt > ttl) {
         if (flow.purpose === 'local') return restingFlow();
-        return { screen: 'access-number', identityId: flow.identityId, problem: problem('access-number-expired', false, 'The access number has expired. Type the new number the other browser shows.') };
+        return {
+          screen: 'access-number',
+          identityId: flow.identityId,
+          problem: problem(
+            'access-number-expired',
+            false,
+            'The access number has expired. Type the new number the other browser shows.',
+          ),
+        };
       }
     }
     return flow;
@@ -172,7 +198,11 @@ export function createApp(options: AppOptions = {}): App {
     if (!('identityId' in flow)) return true;
     const identity = await s.getIdentity(flow.identityId);
     if (!identity) return false;
-    if ((flow.screen === 'home' || flow.screen === 'access-number' || flow.screen === 'pin') && (identity.state !== 'registered' || !identity.token)) return false;
+    if (
+      (flow.screen === 'home' || flow.screen === 'access-number' || flow.screen === 'pin') &&
+      (identity.state !== 'registered' || !identity.token)
+    )
+      return false;
     return true;
   }
 
@@ -217,7 +247,12 @@ export function createApp(options: AppOptions = {}): App {
             state = { screen: 'setup-pin', identity: id, ...p };
             break;
           case 'home':
-            state = { screen: 'home', identity: id, identityCount: Math.max(1, (await s.listIdentities()).length), ...p };
+            state = {
+              screen: 'home',
+              identity: id,
+              identityCount: Math.max(1, (await s.listIdentities()).length),
+              ...p,
+            };
             break;
           case 'access-number':
             state = {
@@ -292,13 +327,18 @@ export function createApp(options: AppOptions = {}): App {
     const current = await currentFlow();
     const origin = originOfUrl(url);
     if (!origin) return show(withProblem({ screen: 'add-service' }, problem('invalid-url')));
-    if (!(await platform.hasHostPermission(origin))) return show(withProblem({ screen: 'add-service' }, problem('permission-denied')));
+    if (!(await platform.hasHostPermission(origin)))
+      return show(withProblem({ screen: 'add-service' }, problem('permission-denied')));
     let settings;
     try {
       settings = await fetchClientSettings(origin, options.rps);
     } catch (e) {
-      const p = isHttp(e, 404) ? problem('malformed', false, 'No M-Pin service was found at this address.') : problemOf(e);
-      return show(withProblem(current.screen === 'add-service' ? fresh(current) : { screen: 'add-service' }, p, intent));
+      const p = isHttp(e, 404)
+        ? problem('malformed', false, 'No M-Pin service was found at this address.')
+        : problemOf(e);
+      return show(
+        withProblem(current.screen === 'add-service' ? fresh(current) : { screen: 'add-service' }, p, intent),
+      );
     }
     const s = await store();
     const existing = await s.getService(origin);
@@ -309,7 +349,13 @@ export function createApp(options: AppOptions = {}): App {
   }
 
   /** PUT /rps/user; the new identity replaces any other for the same e-mail on the same service (Milagro's deleteOldIdentity). */
-  async function register(origin: string, email: string, deviceName: string, intent: Intent, failFlow: FlowRecord): Promise<UiState> {
+  async function register(
+    origin: string,
+    email: string,
+    deviceName: string,
+    intent: Intent,
+    failFlow: FlowRecord,
+  ): Promise<UiState> {
     const s = await store();
     const service = await s.getService(origin);
     if (!service) return show(await restingFlow());
@@ -322,7 +368,10 @@ export function createApp(options: AppOptions = {}): App {
       reg = await client(origin, settings).register(userId, settings.setDeviceName ? name : undefined);
       if (parseMpinId(reg.mpinId).fields.userID !== userId) throw new RpsError('malformed', 'register');
     } catch (e) {
-      const p = e instanceof RpsError && e.kind === 'http' && e.status === 400 ? problem('invalid-email', false, MESSAGES['invalid-email']) : problemOf(e);
+      const p =
+        e instanceof RpsError && e.kind === 'http' && e.status === 400
+          ? problem('invalid-email', false, MESSAGES['invalid-email'])
+          : problemOf(e);
       return show(withProblem(failFlow, p, intent));
     }
     const old = (await s.listIdentities()).filter((i) => i.origin === origin && i.userId === userId);
@@ -361,16 +410,28 @@ export function createApp(options: AppOptions = {}): App {
       return show(withProblem(flow, problemOf(e), intent));
     }
     await session.setClientSecret(identity.id, cs);
-    return show({ screen: 'setup-pin', identityId: identity.id }, { putIdentities: [{ ...identity, state: 'activated' }] });
+    return show(
+      { screen: 'setup-pin', identityId: identity.id },
+      { putIdentities: [{ ...identity, state: 'activated' }] },
+    );
   }
 
   async function resendEmail(identity: IdentityRecord, intent: Intent): Promise<UiState> {
     const flow: FlowRecord = { screen: 'email-sent', identityId: identity.id, resent: false };
     if (!identity.regOTT) return show(withProblem(flow, problem('registration-expired')));
     try {
-      const reg = await client(identity.origin, identity.clientSettings).resend(identity.mpinIdHex, identity.userId, identity.regOTT);
+      const reg = await client(identity.origin, identity.clientSettings).resend(
+        identity.mpinIdHex,
+        identity.userId,
+        identity.regOTT,
+      );
       if (parseMpinId(reg.mpinId).fields.userID !== identity.userId) throw new RpsError('malformed', 'resend');
-      const updated: IdentityRecord = { ...identity, mpinIdHex: reg.mpinId.toLowerCase(), regOTT: reg.regOTT, state: reg.active ? 'activated' : 'started' };
+      const updated: IdentityRecord = {
+        ...identity,
+        mpinIdHex: reg.mpinId.toLowerCase(),
+        regOTT: reg.regOTT,
+        state: reg.active ? 'activated' : 'started',
+      };
       return show({ screen: 'email-sent', identityId: identity.id, resent: true }, { putIdentities: [updated] });
     } catch (e) {
       if (isHttp(e, 400)) return show(withProblem(flow, problem('registration-expired')));
@@ -380,7 +441,14 @@ export function createApp(options: AppOptions = {}): App {
 
   async function setPin(identity: IdentityRecord, pin: string): Promise<UiState> {
     const cs = await session.getClientSecret(identity.id);
-    if (!cs) return show(withProblem({ screen: 'register', origin: identity.origin, email: identity.userId }, problem('registration-expired')), { deleteIdentities: [identity.id] });
+    if (!cs)
+      return show(
+        withProblem(
+          { screen: 'register', origin: identity.origin, email: identity.userId },
+          problem('registration-expired'),
+        ),
+        { deleteIdentities: [identity.id] },
+      );
     let token: string;
     try {
       token = toHex(mpin.extractPin(fromHex(identity.mpinIdHex), pinFromDigits(pin), fromHex(cs)));
@@ -389,7 +457,11 @@ export function createApp(options: AppOptions = {}): App {
     }
     const { regOTT: _wiped, ...rest } = identity;
     const registered: IdentityRecord = { ...rest, token, state: 'registered', lastUsed: now() };
-    await commit({ putIdentities: [registered], flow: { screen: 'home', identityId: identity.id }, selected: identity.id });
+    await commit({
+      putIdentities: [registered],
+      flow: { screen: 'home', identityId: identity.id },
+      selected: identity.id,
+    });
     await session.clearClientSecret(identity.id);
     try {
       await client(identity.origin, identity.clientSettings).setupDone(identity.mpinIdHex);
@@ -404,13 +476,25 @@ export function createApp(options: AppOptions = {}): App {
     const an = accessNumber.trim();
     const ok = (() => {
       try {
-        return isValidAccessNumber(an, { digits: cfg.accessNumberDigits, useCheckSum: cfg.accessNumberUseCheckSum, cSum: cfg.cSum });
+        return isValidAccessNumber(an, {
+          digits: cfg.accessNumberDigits,
+          useCheckSum: cfg.accessNumberUseCheckSum,
+          cSum: cfg.cSum,
+        });
       } catch {
         return false;
       }
     })();
-    if (!ok) return show(withProblem({ screen: 'access-number', identityId: identity.id }, problem('invalid-access-number')));
-    return show({ screen: 'pin', identityId: identity.id, purpose: 'remote', accessNumber: an, targetOrigin: identity.origin, enteredAt: now() });
+    if (!ok)
+      return show(withProblem({ screen: 'access-number', identityId: identity.id }, problem('invalid-access-number')));
+    return show({
+      screen: 'pin',
+      identityId: identity.id,
+      purpose: 'remote',
+      accessNumber: an,
+      targetOrigin: identity.origin,
+      enteredAt: now(),
+    });
   }
 
   /** Blocks an identity (410): token and cached permit deleted, no further request for it (R2). */
@@ -419,10 +503,15 @@ export function createApp(options: AppOptions = {}): App {
     return { putIdentities: [{ ...rest, state: 'blocked' }], flow: { screen: 'blocked', identityId: identity.id } };
   }
 
-  async function login(identity: IdentityRecord, flow: Extract<FlowRecord, { screen: 'pin' }>, pinDigits: string): Promise<UiState> {
+  async function login(
+    identity: IdentityRecord,
+    flow: Extract<FlowRecord, { screen: 'pin' }>,
+    pinDigits: string,
+  ): Promise<UiState> {
     const pinFlow = fresh(flow);
     if (identity.state !== 'registered' || !identity.token) return show({ screen: 'blocked', identityId: identity.id });
-    if (flow.purpose === 'remote' && !flow.accessNumber) return show({ screen: 'access-number', identityId: identity.id });
+    if (flow.purpose === 'remote' && !flow.accessNumber)
+      return show({ screen: 'access-number', identityId: identity.id });
     const rps = client(identity.origin, identity.clientSettings);
     let authOTT: string;
     let cache = identity.timePermitCache;
@@ -435,7 +524,13 @@ export function createApp(options: AppOptions = {}): App {
       cache = { date: local.date, share };
       const permit = mpin.recombineG1(fromHex(local.timePermit), fromHex(share));
       const mpinId = fromHex(identity.mpinIdHex);
-      const c1 = mpin.client1({ mpinId, pin: pinFromDigits(pinDigits), token: fromHex(identity.token), date: local.date, timePermit: permit });
+      const c1 = mpin.client1({
+        mpinId,
+        pin: pinFromDigits(pinDigits),
+        token: fromHex(identity.token),
+        date: local.date,
+        timePermit: permit,
+      });
       const p1 = await rps.pass1(identity.mpinIdHex, toHex(c1.u), toHex(c1.ut!));
       const v = mpin.client2(c1.x, fromHex(p1.y), c1.sec);
       const wid = flow.purpose === 'remote' ? flow.accessNumber! : '0';
@@ -452,30 +547,71 @@ export function createApp(options: AppOptions = {}): App {
       let status: number | undefined;
       try {
         const authenticateURL = rps.authenticateUrl();
-        if (flow.tabId === undefined || flow.targetOrigin !== identity.origin) throw new RpsError('origin', 'authenticateURL');
+        if (flow.tabId === undefined || flow.targetOrigin !== identity.origin)
+          throw new RpsError('origin', 'authenticateURL');
         status = await platform.completeSignIn(flow.tabId, { type: 'completeSignIn', authOTT, authenticateURL });
       } catch (e) {
         return show(withProblem(pinFlow, problemOf(e)), { putIdentities: [used] });
       }
-      if (status === 200) return show({ screen: 'success', identityId: identity.id, purpose: 'local', targetOrigin: identity.origin, canSignOut: false, signedOut: false }, { putIdentities: [used] });
+      if (status === 200)
+        return show(
+          {
+            screen: 'success',
+            identityId: identity.id,
+            purpose: 'local',
+            targetOrigin: identity.origin,
+            canSignOut: false,
+            signedOut: false,
+          },
+          { putIdentities: [used] },
+        );
       if (status === 401) return show(wrongPin, { putIdentities: [used] });
       if (status === 410) return show({ screen: 'blocked', identityId: identity.id }, blockChange(used));
       if (status === 403) return show(withProblem(pinFlow, problem('not-authorized')), { putIdentities: [used] });
-      if (status === 408) return show(withProblem(pinFlow, problem('access-number-expired', false, 'The auth request expired! Try again.')), { putIdentities: [used] });
-      return show(withProblem(pinFlow, problem('internal', false, 'The page could not be signed in: reload it and try again.')), { putIdentities: [used] });
+      if (status === 408)
+        return show(
+          withProblem(pinFlow, problem('access-number-expired', false, 'The auth request expired! Try again.')),
+          { putIdentities: [used] },
+        );
+      return show(
+        withProblem(pinFlow, problem('internal', false, 'The page could not be signed in: reload it and try again.')),
+        { putIdentities: [used] },
+      );
     }
 
     try {
       const done = await rps.mobileAuthenticate(authOTT);
       const canSignOut = done.logoutURL !== '' && done.logoutData !== undefined;
       await session.clearSignOut();
-      if (canSignOut) await session.setSignOut({ identityId: identity.id, origin: identity.origin, logoutURL: done.logoutURL, logoutData: done.logoutData }, now());
-      return show({ screen: 'success', identityId: identity.id, purpose: 'remote', targetOrigin: identity.origin, canSignOut, signedOut: false }, { putIdentities: [used] });
+      if (canSignOut)
+        await session.setSignOut(
+          { identityId: identity.id, origin: identity.origin, logoutURL: done.logoutURL, logoutData: done.logoutData },
+          now(),
+        );
+      return show(
+        {
+          screen: 'success',
+          identityId: identity.id,
+          purpose: 'remote',
+          targetOrigin: identity.origin,
+          canSignOut,
+          signedOut: false,
+        },
+        { putIdentities: [used] },
+      );
     } catch (e) {
       if (isHttp(e, 401)) return show(wrongPin, { putIdentities: [used] });
       if (isHttp(e, 410)) return show({ screen: 'blocked', identityId: identity.id }, blockChange(used));
-      if (isHttp(e, 412)) return show({ screen: 'wrong-access-number', identityId: identity.id, problem: problem('unknown-access-number') }, { putIdentities: [used] });
-      if (isHttp(e, 408)) return show(withProblem({ screen: 'access-number', identityId: identity.id }, problem('access-number-expired')), { putIdentities: [used] });
+      if (isHttp(e, 412))
+        return show(
+          { screen: 'wrong-access-number', identityId: identity.id, problem: problem('unknown-access-number') },
+          { putIdentities: [used] },
+        );
+      if (isHttp(e, 408))
+        return show(
+          withProblem({ screen: 'access-number', identityId: identity.id }, problem('access-number-expired')),
+          { putIdentities: [used] },
+        );
       return show(withProblem(pinFlow, problemOf(e)), { putIdentities: [used] });
     }
   }
@@ -485,15 +621,26 @@ export function createApp(options: AppOptions = {}): App {
     const identity = await identityOf(flow);
     const data = await session.getSignOut(now());
     if (!identity || !data || data.identityId !== identity.id || data.origin !== identity.origin) {
-      return show(withProblem({ ...base, canSignOut: false }, problem('sign-out-failed', false, 'Sign out was unsuccessful! The sign-out data has expired.')));
+      return show(
+        withProblem(
+          { ...base, canSignOut: false },
+          problem('sign-out-failed', false, 'Sign out was unsuccessful! The sign-out data has expired.'),
+        ),
+      );
     }
     try {
       await client(identity.origin, identity.clientSettings).logout(data.logoutURL, data.logoutData);
     } catch (e) {
-      if (e instanceof RpsError && (e.kind === 'network' || e.kind === 'timeout')) return show(withProblem(base, problemOf(e), intent));
+      if (e instanceof RpsError && (e.kind === 'network' || e.kind === 'timeout'))
+        return show(withProblem(base, problemOf(e), intent));
       if (e instanceof RpsError && e.kind === 'origin') {
         await session.clearSignOut();
-        return show(withProblem({ ...base, canSignOut: false }, problem('sign-out-failed', false, 'Sign out was refused: the service asked to send it to another site.')));
+        return show(
+          withProblem(
+            { ...base, canSignOut: false },
+            problem('sign-out-failed', false, 'Sign out was refused: the service asked to send it to another site.'),
+          ),
+        );
       }
       return show(withProblem(base, problem('sign-out-failed')));
     }
@@ -526,12 +673,26 @@ export function createApp(options: AppOptions = {}): App {
         // popup then asks for when the user takes it
         const text = await platform.scanQr();
         const scanned = text && /^https?:\/\//i.test(text) ? originOfUrl(text) : undefined;
-        if (!scanned) return show(withProblem({ screen: 'add-service' }, problem('no-qr', false, 'No QR code with a web address was found on this tab. Open the popup on the page that shows it, or type the address shown under it.')));
+        if (!scanned)
+          return show(
+            withProblem(
+              { screen: 'add-service' },
+              problem(
+                'no-qr',
+                false,
+                'No QR code with a web address was found on this tab. Open the popup on the page that shows it, or type the address shown under it.',
+              ),
+            ),
+          );
         return show({ screen: 'add-service', scanned });
       }
       case 'register':
         if (flow.screen !== 'register') break;
-        return register(flow.origin, intent.email, intent.deviceName, intent, { screen: 'register', origin: flow.origin, email: intent.email });
+        return register(flow.origin, intent.email, intent.deviceName, intent, {
+          screen: 'register',
+          origin: flow.origin,
+          email: intent.email,
+        });
       case 'confirmedEmail':
         if (flow.screen !== 'email-sent' || !identity) break;
         return confirmedEmail(identity, intent);
@@ -559,9 +720,13 @@ export function createApp(options: AppOptions = {}): App {
         if (intent.kind === 'cancel' && flow.screen === 'email-sent' && identity) {
           // Cancel a registration in progress: forget it, back to the form with the e-mail.
           await session.clearClientSecret(identity.id);
-          return show({ screen: 'register', origin: identity.origin, email: identity.userId }, { deleteIdentities: [identity.id], selected: null });
+          return show(
+            { screen: 'register', origin: identity.origin, email: identity.userId },
+            { deleteIdentities: [identity.id], selected: null },
+          );
         }
-        if (flow.screen === 'register' && (await s.listIdentities()).length === 0 && intent.kind === 'cancel') return show({ screen: 'add-service' });
+        if (flow.screen === 'register' && (await s.listIdentities()).length === 0 && intent.kind === 'cancel')
+          return show({ screen: 'add-service' });
         return show(await restingFlow());
       }
       case 'retry': {
@@ -574,7 +739,8 @@ export function createApp(options: AppOptions = {}): App {
           const { screen: _s, ...rest } = flow;
           return show({ ...rest, screen: 'pin' });
         }
-        if (flow.screen === 'wrong-access-number') return show({ screen: 'access-number', identityId: flow.identityId });
+        if (flow.screen === 'wrong-access-number')
+          return show({ screen: 'access-number', identityId: flow.identityId });
         return show(fresh(flow));
       }
       case 'openMenu':
@@ -588,7 +754,10 @@ export function createApp(options: AppOptions = {}): App {
       }
       case 'addIdentity': {
         await leave(flow);
-        const origin = identity?.origin ?? (await s.getIdentity((await s.getSelected()) ?? ''))?.origin ?? (await s.listServices())[0]?.origin;
+        const origin =
+          identity?.origin ??
+          (await s.getIdentity((await s.getSelected()) ?? ''))?.origin ??
+          (await s.listServices())[0]?.origin;
         return show(origin ? { screen: 'register', origin, email: '' } : { screen: 'add-service' });
       }
       case 'manage': {
@@ -602,7 +771,10 @@ export function createApp(options: AppOptions = {}): App {
       case 'confirmReset':
         if (flow.screen !== 'confirm-reset' || !identity) break;
         // A new registration for the same e-mail (Milagro); the old identity goes only once the new one exists.
-        return register(identity.origin, identity.userId, identity.deviceName, intent, { screen: 'confirm-reset', identityId: identity.id });
+        return register(identity.origin, identity.userId, identity.deviceName, intent, {
+          screen: 'confirm-reset',
+          identityId: identity.id,
+        });
       case 'removeIdentity':
         if (flow.screen !== 'manage' || !identity) break;
         return show({ screen: 'confirm-remove', identityId: identity.id });
@@ -629,8 +801,11 @@ export function createApp(options: AppOptions = {}): App {
       (async () => {
         const s = await store();
         const selected = await s.getSelected();
-        const candidates = (await s.listIdentities()).filter((i) => i.origin === origin && i.state === 'registered' && i.token);
-        const identity = candidates.find((i) => i.id === selected) ?? candidates.sort((a, b) => b.lastUsed - a.lastUsed)[0];
+        const candidates = (await s.listIdentities()).filter(
+          (i) => i.origin === origin && i.state === 'registered' && i.token,
+        );
+        const identity =
+          candidates.find((i) => i.id === selected) ?? candidates.sort((a, b) => b.lastUsed - a.lastUsed)[0];
         return identity ? { offer: true, userId: identity.userId } : { offer: false };
       })(),
     requestLocalSignIn: (origin, tabId) =>
@@ -638,17 +813,32 @@ export function createApp(options: AppOptions = {}): App {
         const s = await store();
         const flow = await currentFlow();
         // A registration in progress is never replaced by a page's request.
-        if (flow.screen === 'register' || flow.screen === 'email-sent' || flow.screen === 'setup-pin') return { queued: false };
+        if (flow.screen === 'register' || flow.screen === 'email-sent' || flow.screen === 'setup-pin')
+          return { queued: false };
         const selected = await s.getSelected();
-        const candidates = (await s.listIdentities()).filter((i) => i.origin === origin && i.state === 'registered' && i.token);
-        const identity = candidates.find((i) => i.id === selected) ?? candidates.sort((a, b) => b.lastUsed - a.lastUsed)[0];
+        const candidates = (await s.listIdentities()).filter(
+          (i) => i.origin === origin && i.state === 'registered' && i.token,
+        );
+        const identity =
+          candidates.find((i) => i.id === selected) ?? candidates.sort((a, b) => b.lastUsed - a.lastUsed)[0];
         if (!identity) return { queued: false };
         await leave(flow);
-        await commit({ flow: { screen: 'pin', identityId: identity.id, purpose: 'local', targetOrigin: origin, tabId, enteredAt: now() }, selected: identity.id });
+        await commit({
+          flow: {
+            screen: 'pin',
+            identityId: identity.id,
+            purpose: 'local',
+            targetOrigin: origin,
+            tabId,
+            enteredAt: now(),
+          },
+          selected: identity.id,
+        });
         await platform.openPopup();
         return { queued: true };
       }),
-    syncContentScripts: async () => platform.syncContentScripts((await (await store()).listServices()).map((x) => x.origin)),
+    syncContentScripts: async () =>
+      platform.syncContentScripts((await (await store()).listServices()).map((x) => x.origin)),
     identityCount: async () => (await (await store()).listIdentities()).length,
   };
 }

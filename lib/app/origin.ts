@@ -9,7 +9,8 @@ export function originOfUrl(input: string): string | undefined {
   if (!text) return undefined;
   try {
     const u = new URL(/^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`);
-    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname || u.username || u.password) return undefined;
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname || u.username || u.password)
+      return undefined;
     return u.origin;
   } catch {
     return undefined;

@@ -31,7 +31,13 @@ export async function syncContentScripts(origins: string[]): Promise<void> {
       if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
       return;
     }
-    const script = { id: CONTENT_SCRIPT_ID, js: [CONTENT_SCRIPT_FILE], matches, runAt: 'document_idle' as const, allFrames: false };
+    const script = {
+      id: CONTENT_SCRIPT_ID,
+      js: [CONTENT_SCRIPT_FILE],
+      matches,
+      runAt: 'document_idle' as const,
+      allFrames: false,
+    };
     if (existing.length) await browser.scripting.updateContentScripts([script]);
     else await browser.scripting.registerContentScripts([script]);
   } catch (e) {
@@ -52,7 +58,10 @@ export async function detectPinpad(): Promise<string | undefined> {
   try {
     const [tab] = await browser.tabs.query({ active: true, currentWindow: true });
     if (tab?.id === undefined) return undefined;
-    const [result] = await browser.scripting.executeScript({ target: { tabId: tab.id, frameIds: [0] }, func: detectPinpadInPage });
+    const [result] = await browser.scripting.executeScript({
+      target: { tabId: tab.id, frameIds: [0] },
+      func: detectPinpadInPage,
+    });
     const parsed = Detected.safeParse(result?.result);
     if (!parsed.success || !parsed.data.found || !/^https?:/.test(parsed.data.origin)) return undefined;
     return parsed.data.origin;
@@ -89,7 +98,10 @@ export async function completeSignIn(tabId: number, message: CompleteSignInMessa
 /** Opens the popup after a content script asked for a sign-in (best effort: not every browser allows it). */
 export async function openPopup(): Promise<void> {
   try {
-    const action = (browser as unknown as { action?: { openPopup?: () => Promise<void> }; browserAction?: { openPopup?: () => Promise<void> } });
+    const action = browser as unknown as {
+      action?: { openPopup?: () => Promise<void> };
+      browserAction?: { openPopup?: () => Promise<void> };
+    };
     await (action.action?.openPopup ?? action.browserAction?.openPopup)?.();
   } catch {
     /* the user opens it */
@@ -98,8 +110,26 @@ export async function openPopup(): Promise<void> {
 
 /** The "Device name" suggestion: platform and browser, as Milagro's "linChrome". */
 export function deviceNameSuggestion(ua = globalThis.navigator?.userAgent ?? ''): string {
-  const os = /Android/.test(ua) ? 'and' : /iPhone|iPad/.test(ua) ? 'iOS' : /Windows/.test(ua) ? 'win' : /Mac OS/.test(ua) ? 'mac' : /Linux|X11/.test(ua) ? 'lin' : 'web';
-  const br = /Firefox\//.test(ua) ? 'Firefox' : /Edg\//.test(ua) ? 'Edge' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const os = /Android/.test(ua)
+    ? 'and'
+    : /iPhone|iPad/.test(ua)
+      ? 'iOS'
+      : /Windows/.test(ua)
+        ? 'win'
+        : /Mac OS/.test(ua)
+          ? 'mac'
+          : /Linux|X11/.test(ua)
+            ? 'lin'
+            : 'web';
+  const br = /Firefox\//.test(ua)
+    ? 'Firefox'
+    : /Edg\//.test(ua)
+      ? 'Edge'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
   return os + br;
 }
 

@@ -46,7 +46,10 @@ export function legacyCheckDigit(leading: string): number {
  * True when `accessNumber` has exactly `rules.digits` digits and, with check sums on, a right check
  * digit. (Milagro's clients skip the check for a number of the wrong length; this one refuses it.)
  */
-export function isValidAccessNumber(accessNumber: string, rules: AccessNumberRules = DEFAULT_ACCESS_NUMBER_RULES): boolean {
+export function isValidAccessNumber(
+  accessNumber: string,
+  rules: AccessNumberRules = DEFAULT_ACCESS_NUMBER_RULES,
+): boolean {
   assertString(accessNumber, 'accessNumber');
   assertInt(rules.digits, 'digits', 2, 16);
   if (accessNumber.length !== rules.digits || !/^[0-9]+$/.test(accessNumber)) return false;

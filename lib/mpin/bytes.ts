@@ -22,8 +22,7 @@ export function fail(message: string): never {
 /** Asserts `value` is a Uint8Array, of `length` bytes when given. */
 export function assertBytes(value: unknown, title: string, length?: number): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) fail(`${title}: expected Uint8Array, got ${describe(value)}`);
-  if (length !== undefined && value.length !== length)
-    fail(`${title}: expected ${length} bytes, got ${value.length}`);
+  if (length !== undefined && value.length !== length) fail(`${title}: expected ${length} bytes, got ${value.length}`);
 }
 
 /** Asserts `value` is a safe integer in [min, max]. */

@@ -58,18 +58,30 @@ export function createCodec(curve: BnCurve) {
 
   function g2FromBytes(bytes: Uint8Array, title = 'G2 point'): G2Point {
     assertBytes(bytes, title, g2Length);
-    const [xa, xb, ya, yb] = [0, 1, 2, 3].map((i) => coordinate(bytes, i * n, title)) as [bigint, bigint, bigint, bigint];
+    const [xa, xb, ya, yb] = [0, 1, 2, 3].map((i) => coordinate(bytes, i * n, title)) as [
+      bigint,
+      bigint,
+      bigint,
+      bigint,
+    ];
     if (xa === 0n && xb === 0n && ya === 0n && yb === 0n) fail(`${title}: the point at infinity is not allowed`);
     const x: Fp2 = curve.Fp2.fromBigTuple([xa, xb]);
     const y: Fp2 = curve.Fp2.fromBigTuple([ya, yb]);
     // tell "not on the twist" from "not in the subgroup" for the message
-    const onCurve = curve.Fp2.eql(curve.Fp2.sqr(y), curve.Fp2.add(curve.Fp2.mul(curve.Fp2.sqr(x), x), curve.G2.CURVE().b));
+    const onCurve = curve.Fp2.eql(
+      curve.Fp2.sqr(y),
+      curve.Fp2.add(curve.Fp2.mul(curve.Fp2.sqr(x), x), curve.G2.CURVE().b),
+    );
     try {
       const point = curve.G2.fromAffine({ x, y });
       point.assertValidity();
       return point;
     } catch {
-      fail(onCurve ? `${title}: not in the order-r subgroup of the twist` : `${title}: not a point on the ${curve.name} twist`);
+      fail(
+        onCurve
+          ? `${title}: not in the order-r subgroup of the twist`
+          : `${title}: not a point on the ${curve.name} twist`,
+      );
     }
   }
 
@@ -86,7 +98,17 @@ export function createCodec(curve: BnCurve) {
     return k;
   }
 
-  return { g1Length, g2Length, scalarLength: n, g1ToBytes, g1FromBytes, g2ToBytes, g2FromBytes, scalarToBytes, scalarFromBytes };
+  return {
+    g1Length,
+    g2Length,
+    scalarLength: n,
+    g1ToBytes,
+    g1FromBytes,
+    g2ToBytes,
+    g2FromBytes,
+    scalarToBytes,
+    scalarFromBytes,
+  };
 }
 
 export type Codec = ReturnType<typeof createCodec>;

@@ -31,7 +31,16 @@ interface Parts {
   client1: (input: Client1Input) => { x: Uint8Array; sec: Uint8Array; u: Uint8Array; ut?: Uint8Array };
   client2: (x: Uint8Array, y: Uint8Array, sec: Uint8Array) => Uint8Array;
   server1: (mpinId: Uint8Array, date: number) => { hid: Uint8Array; htid?: Uint8Array };
-  server2: (input: { date: number; hid?: Uint8Array; htid?: Uint8Array; y: Uint8Array; serverSecret: Uint8Array; u?: Uint8Array; ut?: Uint8Array; v: Uint8Array }) => boolean;
+  server2: (input: {
+    date: number;
+    hid?: Uint8Array;
+    htid?: Uint8Array;
+    y: Uint8Array;
+    serverSecret: Uint8Array;
+    u?: Uint8Array;
+    ut?: Uint8Array;
+    v: Uint8Array;
+  }) => boolean;
 }
 
 export function createOnePass(curve: BnCurve, codec: Codec, hashing: Hashing, parts: Parts) {

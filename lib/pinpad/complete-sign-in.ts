@@ -56,7 +56,8 @@ function messageFor(status: number): string {
 
 export async function completeSignIn(options: CompleteSignInOptions): Promise<SignInOutcome> {
   const target = sameOriginUrl(options.authenticateURL, options.origin);
-  if (!target) return { ok: false, reason: 'refused-url', message: 'Refused: the sign-in address is not on this site.' };
+  if (!target)
+    return { ok: false, reason: 'refused-url', message: 'Refused: the sign-in address is not on this site.' };
   let status: number;
   try {
     const response = await options.fetch(target.href, {

@@ -105,7 +105,9 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     busy = true;
     view.setBusy(true);
     view.setStatus('Opening M-Pin Authenticator\u2026');
-    const reply = LocalSignInReply.safeParse(await send({ type: 'requestLocalSignIn' } satisfies RequestLocalSignInMessage));
+    const reply = LocalSignInReply.safeParse(
+      await send({ type: 'requestLocalSignIn' } satisfies RequestLocalSignInMessage),
+    );
     if (reply.success && reply.data.queued) view.setStatus(WAITING_FOR_PIN);
     else view.setStatus('M-Pin Authenticator could not start the sign-in. Open it from the toolbar.', 'error');
     busy = false;
@@ -122,7 +124,9 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     }
     if (dismissed || ui || mounting || found.element === reported) return;
     reported = found.element;
-    const reply = PinpadFoundReply.safeParse(await send({ type: 'pinpadFound', kind: found.kind } satisfies PinpadFoundMessage));
+    const reply = PinpadFoundReply.safeParse(
+      await send({ type: 'pinpadFound', kind: found.kind } satisfies PinpadFoundMessage),
+    );
     if (!reply.success || !reply.data.offer || dismissed || !ctx.isValid) return;
     if (!detectPinpad(document)) return; // gone while we asked
     await showOffer(reply.data.userId);
@@ -179,7 +183,12 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
   });
 
   const observer = new MutationObserver(schedule);
-  observer.observe(document.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: ['id', 'class', 'hidden'] });
+  observer.observe(document.documentElement, {
+    childList: true,
+    subtree: true,
+    attributes: true,
+    attributeFilter: ['id', 'class', 'hidden'],
+  });
   ctx.onInvalidated(() => observer.disconnect());
   ctx.addEventListener(window, 'wxt:locationchange', () => {
     // A new route in a single-page app is a new page: offer again.

@@ -57,7 +57,14 @@ export function resolveUrl(origin: string, relative: string, step: string): URL 
   return u;
 }
 
-async function send(f: typeof fetch, timeoutMs: number, step: string, url: URL, method: string, body?: unknown): Promise<Reply> {
+async function send(
+  f: typeof fetch,
+  timeoutMs: number,
+  step: string,
+  url: URL,
+  method: string,
+  body?: unknown,
+): Promise<Reply> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {
@@ -104,7 +111,13 @@ function httpError(reply: Reply, step: string): RpsError {
 /** GET <origin>/rps/clientSettings (docs/protocol.md §6.1). */
 export async function fetchClientSettings(origin: string, opts: RpsOptions = {}): Promise<ClientSettings> {
   const f = opts.fetch ?? globalThis.fetch.bind(globalThis);
-  const reply = await send(f, opts.timeoutMs ?? 20_000, 'clientSettings', resolveUrl(origin, '/rps/clientSettings', 'clientSettings'), 'GET');
+  const reply = await send(
+    f,
+    opts.timeoutMs ?? 20_000,
+    'clientSettings',
+    resolveUrl(origin, '/rps/clientSettings', 'clientSettings'),
+    'GET',
+  );
   if (reply.status !== 200) throw httpError(reply, 'clientSettings');
   return parseJson(ClientSettings, reply, 'clientSettings');
 }
@@ -122,7 +135,13 @@ export class RpsClient {
     this.timeoutMs = opts.timeoutMs ?? 20_000;
   }
 
-  private async call<S extends z.ZodType>(step: string, method: string, relative: string, schema: S, body?: unknown): Promise<z.infer<S>> {
+  private async call<S extends z.ZodType>(
+    step: string,
+    method: string,
+    relative: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
     const reply = await send(this.f, this.timeoutMs, step, resolveUrl(this.origin, relative, step), method, body);
     if (reply.status !== 200) throw httpError(reply, step);
     return parseJson(schema, reply, step);
@@ -136,24 +155,47 @@ export class RpsClient {
 
   /** PUT registerURL/<mpinId> `{userId, mobile: 1, regOTT}`: resend the e-mail (may issue a new mpinId). */
   resend(mpinIdHex: string, userId: string, regOTT: string) {
-    return this.call('resend', 'PUT', `${this.settings.registerURL}/${mpinIdHex}`, RegisterResponse, { userId, mobile: 1, regOTT });
+    return this.call('resend', 'PUT', `${this.settings.registerURL}/${mpinIdHex}`, RegisterResponse, {
+      userId,
+      mobile: 1,
+      regOTT,
+    });
   }
 
   /** GET signatureURL/<mpinId>?regOTT=: 401 not active yet, 400 unknown/expired. */
   signature(mpinIdHex: string, regOTT: string) {
-    return this.call('signature', 'GET', `${this.settings.signatureURL}/${mpinIdHex}?regOTT=${encodeURIComponent(regOTT)}`, SignatureResponse);
+    return this.call(
+      'signature',
+      'GET',
+      `${this.settings.signatureURL}/${mpinIdHex}?regOTT=${encodeURIComponent(regOTT)}`,
+      SignatureResponse,
+    );
   }
 
   /** GET certivoxURL + "clientSecret?" + params: the cloud D-TA's share. */
   async cloudClientSecret(params: string): Promise<string> {
-    return (await this.call('cloudClientSecret', 'GET', this.settings.certivoxURL + 'clientSecret?' + params, CloudClientSecret)).clientSecret;
+    return (
+      await this.call(
+        'cloudClientSecret',
+        'GET',
+        this.settings.certivoxURL + 'clientSecret?' + params,
+        CloudClientSecret,
+      )
+    ).clientSecret;
   }
 
   /** POST setupDoneURL/<mpinId> `{}` (the mobile app's last step of PIN setup). */
   async setupDone(mpinIdHex: string): Promise<void> {
     if (!this.settings.setupDoneURL) return;
     const step = 'setupDone';
-    const reply = await send(this.f, this.timeoutMs, step, resolveUrl(this.origin, `${this.settings.setupDoneURL}/${mpinIdHex}`, step), 'POST', {});
+    const reply = await send(
+      this.f,
+      this.timeoutMs,
+      step,
+      resolveUrl(this.origin, `${this.settings.setupDoneURL}/${mpinIdHex}`, step),
+      'POST',
+      {},
+    );
     if (reply.status !== 200) throw httpError(reply, step);
   }
 
@@ -168,7 +210,11 @@ export class RpsClient {
     if (storage) {
       try {
         const step = 'timePermitStorage';
-        const u = resolveUrl(this.origin, `${storage.replace(/\/$/, '')}/${this.settings.appID}/${local.date}/${local.storageId}`, step);
+        const u = resolveUrl(
+          this.origin,
+          `${storage.replace(/\/$/, '')}/${this.settings.appID}/${local.date}/${local.storageId}`,
+          step,
+        );
         const reply = await send(this.f, this.timeoutMs, step, u, 'GET');
         const text = reply.text.trim();
         if (reply.status === 200 && /^[0-9a-fA-F]{2,4096}$/.test(text)) return text;
@@ -176,17 +222,40 @@ export class RpsClient {
         /* fall back to the cloud D-TA */
       }
     }
-    const q = new URLSearchParams({ app_id: this.settings.appID, mobile: '1', hash_mpin_id: local.storageId, signature: local.signature });
-    return (await this.call('cloudTimePermit', 'GET', this.settings.certivoxURL + 'timePermit?' + q.toString(), CloudTimePermit)).timePermit;
+    const q = new URLSearchParams({
+      app_id: this.settings.appID,
+      mobile: '1',
+      hash_mpin_id: local.storageId,
+      signature: local.signature,
+    });
+    return (
+      await this.call(
+        'cloudTimePermit',
+        'GET',
+        this.settings.certivoxURL + 'timePermit?' + q.toString(),
+        CloudTimePermit,
+      )
+    ).timePermit;
   }
 
   pass1(mpinIdHex: string, u: string, ut: string) {
-    return this.call('pass1', 'POST', `${this.settings.mpinAuthServerURL}/pass1`, Pass1Response, { mpin_id: mpinIdHex, U: u, UT: ut, pass: 1 });
+    return this.call('pass1', 'POST', `${this.settings.mpinAuthServerURL}/pass1`, Pass1Response, {
+      mpin_id: mpinIdHex,
+      U: u,
+      UT: ut,
+      pass: 1,
+    });
   }
 
   /** Pass 2: `WID` is the access number (remote) or "0" (this browser). Always 200, even for a wrong PIN. */
   pass2(mpinIdHex: string, v: string, wid: string) {
-    return this.call('pass2', 'POST', `${this.settings.mpinAuthServerURL}/pass2`, Pass2Response, { mpin_id: mpinIdHex, V: v, WID: wid, OTP: false, pass: 2 });
+    return this.call('pass2', 'POST', `${this.settings.mpinAuthServerURL}/pass2`, Pass2Response, {
+      mpin_id: mpinIdHex,
+      V: v,
+      WID: wid,
+      OTP: false,
+      pass: 2,
+    });
   }
 
   /** POST mobileAuthenticateURL: 200 with sign-out data; 401 wrong PIN, 410 blocked, 412 access number, 408 timeout. */

@@ -2,7 +2,10 @@
 // not parse is "malformed": the caller shows a clear problem and changes no stored state.
 import { z } from 'zod';
 
-const hex = z.string().regex(/^[0-9a-fA-F]*$/, 'hex').max(4096);
+const hex = z
+  .string()
+  .regex(/^[0-9a-fA-F]*$/, 'hex')
+  .max(4096);
 const nonEmptyHex = hex.min(2);
 /** A URL as clientSettings gives it: relative ("/rps/user") or absolute; resolved against the service origin. */
 const url = z.string().max(2048);

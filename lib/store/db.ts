@@ -28,7 +28,11 @@ export interface Change {
   selected?: string | null;
 }
 
-function valid<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, value: unknown, what: string): T | undefined {
+function valid<T>(
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+  value: unknown,
+  what: string,
+): T | undefined {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   console.warn(`[mpin] store: invalid ${what} record skipped`);
@@ -116,7 +120,11 @@ export async function openStore(name = DB_NAME): Promise<Store> {
           const migrated = { ...old, lastUsed: typeof old.lastUsed === 'number' ? old.lastUsed : old.created };
           await cursor.update(migrated as IdentityRecord);
           if (typeof old.origin === 'string' && !(await services.get(old.origin))) {
-            await services.put({ origin: old.origin, clientSettings: old.clientSettings, added: old.created } as ServiceRecord);
+            await services.put({
+              origin: old.origin,
+              clientSettings: old.clientSettings,
+              added: old.created,
+            } as ServiceRecord);
           }
           cursor = await cursor.continue();
         }

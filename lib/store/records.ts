@@ -4,7 +4,10 @@ import { z } from 'zod';
 import { ClientSettings } from '../rps/schemas';
 import { Intent, Problem } from '../ui-state';
 
-const hex = z.string().regex(/^[0-9a-f]*$/).max(4096);
+const hex = z
+  .string()
+  .regex(/^[0-9a-f]*$/)
+  .max(4096);
 const origin = z.string().url().max(256);
 
 export const IdentityRecord = z.strictObject({

@@ -31,13 +31,23 @@ const ClientSecretQuery = z.object({
   signature: z.string().max(128),
   mobile: z.string().max(2).optional(),
 });
-const ServerSecretQuery = z.object({ app_id: z.string().max(64), expires: z.string().max(40), signature: z.string().max(128) });
-const PermitQuery = z.object({ hash_mpin_id: hashMpinId, signature: z.string().max(128), app_id: z.string().max(64).optional(), mobile: z.string().max(2).optional() });
+const ServerSecretQuery = z.object({
+  app_id: z.string().max(64),
+  expires: z.string().max(40),
+  signature: z.string().max(128),
+});
+const PermitQuery = z.object({
+  hash_mpin_id: hashMpinId,
+  signature: z.string().max(128),
+  app_id: z.string().max(64).optional(),
+  mobile: z.string().max(2).optional(),
+});
 const PermitsQuery = PermitQuery.extend({ count: z.coerce.number().int().min(1).max(31).default(1) });
 
 function parseQuery<T>(schema: z.ZodType<T>, req: FastifyRequest): T {
   const r = schema.safeParse(req.query);
-  if (!r.success) throw new HttpError(403, r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new HttpError(403, r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
   return r.data;
 }
 

@@ -47,7 +47,14 @@ export function createDtaClient(baseUrl: string, credentials: Credentials, now: 
     const expires = isoSeconds(new Date(now() + SIGNATURE_LIFETIME_MS));
     const hashUserId = ''; // Milagro's RPS computes a salted hash and then sends "" (docs/protocol.md §4.3)
     const signature = signMessage('clientSecret' + appId + hashMpinId + hashUserId + expires, key);
-    return new URLSearchParams({ app_id: appId, expires, hash_mpin_id: hashMpinId, hash_user_id: hashUserId, mobile: String(mobile), signature }).toString();
+    return new URLSearchParams({
+      app_id: appId,
+      expires,
+      hash_mpin_id: hashMpinId,
+      hash_user_id: hashUserId,
+      mobile: String(mobile),
+      signature,
+    }).toString();
   }
 
   return {
@@ -61,13 +68,21 @@ export function createDtaClient(baseUrl: string, credentials: Credentials, now: 
     async serverSecretShare() {
       const expires = isoSeconds(new Date(now() + SIGNATURE_LIFETIME_MS));
       const signature = signMessage('serverSecret' + appId + expires, key);
-      const r = await call('serverSecret', new URLSearchParams({ app_id: appId, expires, signature }).toString(), ServerSecretResponse);
+      const r = await call(
+        'serverSecret',
+        new URLSearchParams({ app_id: appId, expires, signature }).toString(),
+        ServerSecretResponse,
+      );
       mpin.g2FromBytes(fromHex(r.serverSecret), 'D-TA serverSecret');
       return r.serverSecret.toLowerCase();
     },
     async timePermits(hashMpinId, count) {
       const signature = signMessage(hashMpinId, key);
-      const r = await call('timePermits', new URLSearchParams({ hash_mpin_id: hashMpinId, signature, count: String(count) }).toString(), TimePermitsResponse);
+      const r = await call(
+        'timePermits',
+        new URLSearchParams({ hash_mpin_id: hashMpinId, signature, count: String(count) }).toString(),
+        TimePermitsResponse,
+      );
       for (const hex of Object.values(r.timePermits)) mpin.g1FromBytes(fromHex(hex), 'D-TA timePermit');
       return Object.fromEntries(Object.entries(r.timePermits).map(([d, h]) => [d, h.toLowerCase()]));
     },

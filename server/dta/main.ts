@@ -21,7 +21,12 @@ async function main() {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const app = createHttpApp(config.LOG_LEVEL, name);
   await app.register(async (scope) =>
-    registerDta(scope, { name, masterSecret: loadMasterSecret(config.dataDir, name), credentials: loadCredentials(config.dataDir), cloud: name === 'dta2' }),
+    registerDta(scope, {
+      name,
+      masterSecret: loadMasterSecret(config.dataDir, name),
+      credentials: loadCredentials(config.dataDir),
+      cloud: name === 'dta2',
+    }),
   );
   const port = Number(process.env.DTA_PORT ?? (name === 'dta1' ? 8001 : 8002));
   await app.listen({ port, host: process.env.DTA_HOST ?? '127.0.0.1' });

@@ -28,15 +28,25 @@ export function registerMailbox(app: FastifyInstance, ctx: ServerContext): void 
 <caption>Messages (${list.length})</caption>
 <thead><tr><th scope="col">Date</th><th scope="col">To</th><th scope="col">Subject</th></tr></thead>
 <tbody>
-${list.map((m) => html`<tr><td>${when(m.created)}</td><td>${m.value.to}</td><td><a href="/mailbox/${encodeURIComponent(m.key)}">${m.value.subject || '(no subject)'}</a></td></tr>
-`)}</tbody>
+${list.map(
+  (
+    m,
+  ) => html`<tr><td>${when(m.created)}</td><td>${m.value.to}</td><td><a href="/mailbox/${encodeURIComponent(m.key)}">${m.value.subject || '(no subject)'}</a></td></tr>
+`,
+)}</tbody>
 </table>`;
     return sendPage(reply, 200, page({ title: 'Mailbox', body }));
   });
 
   app.get('/mailbox.json', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store');
-    return messages().map((m) => ({ id: m.key, to: m.value.to, subject: m.value.subject, text: m.value.text, created: m.created }));
+    return messages().map((m) => ({
+      id: m.key,
+      to: m.value.to,
+      subject: m.value.subject,
+      text: m.value.text,
+      created: m.created,
+    }));
   });
 
   app.get<{ Params: { id: string } }>('/mailbox/:id', async (req, reply) => {

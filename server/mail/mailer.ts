@@ -73,19 +73,33 @@ export function mailboxIdTime(id: string): number | undefined {
 function mailboxTransport(storage: Storage, config: Config, opts: MailerOptions): Transport<{ messageId: string }> {
   const now = opts.now ?? Date.now;
   const publicUrl = opts.publicUrl ?? (() => config.publicUrl);
-  const print = opts.print ?? (config.LOG_LEVEL === 'silent' ? () => {} : (text: string) => void process.stdout.write(text));
+  const print =
+    opts.print ?? (config.LOG_LEVEL === 'silent' ? () => {} : (text: string) => void process.stdout.write(text));
   return {
     name: 'mpin-mailbox',
     version: '1',
     send(mail, callback) {
       try {
         const d = mail.data;
-        const value = { to: str(d.to), from: str(d.from), subject: str(d.subject), text: str(d.text), html: str(d.html) };
+        const value = {
+          to: str(d.to),
+          from: str(d.from),
+          subject: str(d.subject),
+          text: str(d.text),
+          html: str(d.html),
+        };
         const t = now();
         const id = mailboxId(t);
         storage.put('mail', id, value, t + MAILBOX_RETENTION_MS);
-        const body = value.text.replace(/\r\n?/g, '\n').trimEnd().split('\n').map((l) => (l ? `  ${l}` : '')).join('\n');
-        print(`[mailbox] mail to ${value.to}: "${value.subject}"; read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}\n${body}\n`);
+        const body = value.text
+          .replace(/\r\n?/g, '\n')
+          .trimEnd()
+          .split('\n')
+          .map((l) => (l ? `  ${l}` : ''))
+          .join('\n');
+        print(
+          `[mailbox] mail to ${value.to}: "${value.subject}"; read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}\n${body}\n`,
+        );
         callback(null, { messageId: id });
       } catch (e) {
         callback(e as NodemailerError);

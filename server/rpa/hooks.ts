@@ -16,16 +16,34 @@ import { isEmail } from './email.ts';
 import { esc } from './layout.ts';
 import { revocationOf } from './revocation.ts';
 
-const hexString = (what: string, max: number) => z.string().min(2).max(max).regex(/^(?:[0-9a-fA-F]{2})+$/, `${what} must be hex`);
+const hexString = (what: string, max: number) =>
+  z
+    .string()
+    .min(2)
+    .max(max)
+    .regex(/^(?:[0-9a-fA-F]{2})+$/, `${what} must be hex`);
 
 const VerifyBody = z.object({
   userId: z.string().max(254),
   mpinId: hexString('mpinId', 2048),
-  mobile: z.union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])]).transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0)),
+  mobile: z
+    .union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])])
+    .transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0)),
   activateKey: hexString('activateKey', 128),
-  expireTime: z.string().max(40).refine((s) => !Number.isNaN(parseIso(s)), 'expireTime must be an ISO time'),
-  resend: z.union([z.boolean(), z.literal(0), z.literal(1)]).optional().default(false).transform(Boolean),
-  deviceName: z.string().max(64).nullish().transform((v) => v ?? ''),
+  expireTime: z
+    .string()
+    .max(40)
+    .refine((s) => !Number.isNaN(parseIso(s)), 'expireTime must be an ISO time'),
+  resend: z
+    .union([z.boolean(), z.literal(0), z.literal(1)])
+    .optional()
+    .default(false)
+    .transform(Boolean),
+  deviceName: z
+    .string()
+    .max(64)
+    .nullish()
+    .transform((v) => v ?? ''),
   userData: z.unknown().optional(),
 });
 
@@ -47,7 +65,8 @@ export async function registerRpaHooks(app: FastifyInstance, ctx: ServerContext)
     } catch (e) {
       throw new HttpError(400, (e as Error).message);
     }
-    if (idUser.toLowerCase() !== body.userId.toLowerCase()) throw new HttpError(400, 'userId does not match the mpinId');
+    if (idUser.toLowerCase() !== body.userId.toLowerCase())
+      throw new HttpError(400, 'userId does not match the mpinId');
     const mpinId = body.mpinId.toLowerCase();
     ctx.storage.put('device', mpinId, { userId: body.userId, deviceName: body.deviceName, mobile: body.mobile });
 
@@ -72,7 +91,12 @@ export async function registerRpaHooks(app: FastifyInstance, ctx: ServerContext)
       `<p>Then go back to the device and press “I confirmed my email”.</p>` +
       `<p>If you did not ask for this, ignore this message: nothing is activated without the link.</p>`;
     try {
-      await ctx.mailer.send({ to: body.userId, subject: body.resend ? 'Confirm your M-Pin identity (resent)' : 'Confirm your M-Pin identity', text, html });
+      await ctx.mailer.send({
+        to: body.userId,
+        subject: body.resend ? 'Confirm your M-Pin identity (resent)' : 'Confirm your M-Pin identity',
+        text,
+        html,
+      });
     } catch (e) {
       req.log.error({ err: { type: (e as Error).name, message: (e as Error).message } }, 'activation e-mail not sent');
       throw new HttpError(503, 'Could not send the activation e-mail');

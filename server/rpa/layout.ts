@@ -21,7 +21,13 @@ export class Html {
 export function html(strings: TemplateStringsArray, ...values: unknown[]): Html {
   let out = strings[0]!;
   values.forEach((v, i) => {
-    const part = Array.isArray(v) ? v.map((x) => (x instanceof Html ? x.value : esc(x))).join('') : v instanceof Html ? v.value : v === undefined || v === null || v === false ? '' : esc(v);
+    const part = Array.isArray(v)
+      ? v.map((x) => (x instanceof Html ? x.value : esc(x))).join('')
+      : v instanceof Html
+        ? v.value
+        : v === undefined || v === null || v === false
+          ? ''
+          : esc(v);
     out += part + strings[i + 1]!;
   });
   return new Html(out);
@@ -37,7 +43,8 @@ export interface PageOptions {
 }
 
 /** The page's CSP: own scripts and styles only, images also as data: URLs (the QR code). */
-export const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+export const PAGE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
 export function page(opts: PageOptions): string {
   return html`<!doctype html>

@@ -15,10 +15,13 @@ export function revocationTarget(arg: string): RevocationTarget {
     try {
       return { kind: 'mpinId', key: value.toLowerCase(), userId: parseMpinId(value).fields.userID };
     } catch (e) {
-      throw new Error(`"${value.slice(0, 24)}…" looks like hex but is not an mpin_id (${(e as Error).message})`, { cause: e });
+      throw new Error(`"${value.slice(0, 24)}…" looks like hex but is not an mpin_id (${(e as Error).message})`, {
+        cause: e,
+      });
     }
   }
-  if (value.length === 0 || value.length > 254 || /[\s\u0000-\u001f]/.test(value)) throw new Error(`"${value}" is neither a user id nor an mpin_id`);
+  if (value.length === 0 || value.length > 254 || /[\s\u0000-\u001f]/.test(value))
+    throw new Error(`"${value}" is neither a user id nor an mpin_id`);
   return { kind: 'userId', key: value.toLowerCase() };
 }
 

@@ -65,7 +65,13 @@ export class Sessions {
   }
 
   /** Stores a signed-in session under `id`, sets its cookie, and ends the request's previous session. */
-  signIn(req: FastifyRequest, reply: FastifyReply, minted: { secret: string; id: string }, userId: string, mpinId: string): void {
+  signIn(
+    req: FastifyRequest,
+    reply: FastifyReply,
+    minted: { secret: string; id: string },
+    userId: string,
+    mpinId: string,
+  ): void {
     const previous = this.current(req);
     if (previous && previous.id !== minted.id) this.end(previous.id);
     this.storage.put('session', minted.id, { userId, mpinId, loggedInAt: this.now() }, this.now() + SESSION_TTL_MS);

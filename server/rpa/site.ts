@@ -31,11 +31,22 @@ const FLASH: Record<string, string> = {
 /** How long GET /logoutWait holds a request before answering 204 (the page then asks again). */
 export const LOGOUT_WAIT_MS = 25_000;
 
-const STATIC_TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', map: 'application/json; charset=utf-8' };
+const STATIC_TYPES: Record<string, string> = {
+  js: 'text/javascript; charset=utf-8',
+  css: 'text/css; charset=utf-8',
+  map: 'application/json; charset=utf-8',
+};
 
-const hex = (what: string, max: number) => z.string().min(2).max(max).regex(/^(?:[0-9a-fA-F]{2})+$/, `${what} must be hex`);
+const hex = (what: string, max: number) =>
+  z
+    .string()
+    .min(2)
+    .max(max)
+    .regex(/^(?:[0-9a-fA-F]{2})+$/, `${what} must be hex`);
 const AuthenticateBody = z.object({
-  mpinResponse: z.object({ authOTT: z.string().regex(/^[0-9a-fA-F]{32}$/, 'authOTT must be 32 hex digits') }).passthrough(),
+  mpinResponse: z
+    .object({ authOTT: z.string().regex(/^[0-9a-fA-F]{32}$/, 'authOTT must be 32 hex digits') })
+    .passthrough(),
 });
 const LogoutData = z.object({ userId: z.string().min(1).max(254), sessionToken: z.string().regex(/^[0-9a-f]{64}$/) });
 const ActivationQuery = z.object({ i: hex('i', 2048), e: z.string().min(1).max(40), s: hex('s', 128) });
@@ -49,7 +60,8 @@ export async function registerDemoSite(app: FastifyInstance, ctx: ServerContext)
   const sessions = new Sessions(ctx.storage, ctx.now, () => ctx.publicUrl.startsWith('https:'));
   const rateLimit = { rateLimit: { max: ctx.config.RATE_LIMIT_PER_MINUTE, timeWindow: 60_000 } };
 
-  if (!existsSync(`${STATIC_DIR}/pinpad.js`)) app.log.warn('the demo site scripts are not built: run "npm run build:web"');
+  if (!existsSync(`${STATIC_DIR}/pinpad.js`))
+    app.log.warn('the demo site scripts are not built: run "npm run build:web"');
 
   // The phone posts logoutData as JSON text with whatever content type its HTTP client picks.
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -81,7 +93,10 @@ export async function registerDemoSite(app: FastifyInstance, ctx: ServerContext)
         signal: AbortSignal.timeout(15_000),
       });
     } catch (e) {
-      app.log.error({ err: { type: (e as Error).name, message: (e as Error).message }, path: path.split('/')[1] }, 'RPS not reachable');
+      app.log.error(
+        { err: { type: (e as Error).name, message: (e as Error).message }, path: path.split('/')[1] },
+        'RPS not reachable',
+      );
       throw new HttpError(502, 'The authentication server could not be reached');
     }
     const text = await res.text();
@@ -91,7 +106,10 @@ export async function registerDemoSite(app: FastifyInstance, ctx: ServerContext)
     } catch {
       parsed = { message: text.slice(0, 200) };
     }
-    return { status: res.status, body: typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {} };
+    return {
+      status: res.status,
+      body: typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {},
+    };
   };
 
   // ---------------------------------------------------------------- home page and the PIN pad
@@ -153,7 +171,12 @@ ${pinpadMarkup()}`;
     const userId = typeof auth.body.userId === 'string' ? auth.body.userId : '';
     const mpinId = typeof auth.body.mpinId === 'string' ? auth.body.mpinId : '';
     if (!userId) throw new HttpError(502, 'The authentication server did not name the user');
-    const result = await rps('/loginResult', { authOTT, status: 200, message: 'OK', logoutData: { sessionToken: minted.id, userId } });
+    const result = await rps('/loginResult', {
+      authOTT,
+      status: 200,
+      message: 'OK',
+      logoutData: { sessionToken: minted.id, userId },
+    });
     if (result.status !== 200) req.log.warn({ status: result.status }, 'RPS /loginResult not accepted');
     sessions.signIn(req, reply, minted, userId, mpinId);
     return reply.send({ userId });
@@ -165,7 +188,10 @@ ${pinpadMarkup()}`;
     if (!s) return reply.redirect('/?m=sign-in', 303);
     let from = '';
     try {
-      if (s.value.mpinId) from = parseMpinId(s.value.mpinId).fields.mobile ? 'your phone (M-Pin Authenticator)' : 'the PIN pad in a browser';
+      if (s.value.mpinId)
+        from = parseMpinId(s.value.mpinId).fields.mobile
+          ? 'your phone (M-Pin Authenticator)'
+          : 'the PIN pad in a browser';
     } catch {
       from = '';
     }
@@ -212,7 +238,9 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="signed-in-device">${devi
   });
 
   // ---------------------------------------------------------------- e-mail activation
-  type Activation = { ok: true; q: z.infer<typeof ActivationQuery>; id: ReturnType<typeof parseMpinId> } | { ok: false; error: string; status: number };
+  type Activation =
+    | { ok: true; q: z.infer<typeof ActivationQuery>; id: ReturnType<typeof parseMpinId> }
+    | { ok: false; error: string; status: number };
   const activation = (req: FastifyRequest): Activation => {
     const invalid = { ok: false, error: 'This verification link is not valid.', status: 400 } as const;
     const q = ActivationQuery.safeParse(req.query);
@@ -229,7 +257,14 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="signed-in-device">${devi
     return { ok: true, q: q.data, id };
   };
   const activationError = (reply: FastifyReply, message: string, status = 400) =>
-    sendPage(reply, { title: 'E-mail confirmation', body: html`<p id="activation-result" class="error">${message}</p><p><a href="/">Back to the home page</a></p>` }, status);
+    sendPage(
+      reply,
+      {
+        title: 'E-mail confirmation',
+        body: html`<p id="activation-result" class="error">${message}</p><p><a href="/">Back to the home page</a></p>`,
+      },
+      status,
+    );
 
   app.get('/mpinActivate', async (req, reply) => {
     const a = activation(req);
@@ -257,7 +292,11 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="activation-device">${dev
     try {
       res = await rps(`/user/${a.q.i.toLowerCase()}`, { activateKey: a.q.s.toLowerCase() });
     } catch {
-      return activationError(reply, 'The server could not confirm your e-mail address now. Please try again later.', 502);
+      return activationError(
+        reply,
+        'The server could not confirm your e-mail address now. Please try again later.',
+        502,
+      );
     }
     if (res.status !== 200) return activationError(reply, USED_OR_EXPIRED, 410);
     const body = html`
@@ -278,7 +317,11 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="activation-device">${dev
     } catch {
       throw new HttpError(404, file.endsWith('.js') ? 'Not found (run "npm run build:web")' : 'Not found');
     }
-    return reply.header('content-type', STATIC_TYPES[m[1]!]!).header('cache-control', 'no-cache').header('x-content-type-options', 'nosniff').send(content);
+    return reply
+      .header('content-type', STATIC_TYPES[m[1]!]!)
+      .header('cache-control', 'no-cache')
+      .header('x-content-type-options', 'nosniff')
+      .send(content);
   });
 }
 

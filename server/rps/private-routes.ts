@@ -26,5 +26,7 @@ export function registerRpsPrivate(app: FastifyInstance, rps: Rps): void {
   });
 
   app.get('/status', async () => ({ version: '0.3', message: 'active' }));
-  app.get('/service', async (_req, reply) => reply.code(403).send({ version: '0.3', message: 'No mobile service configured' }));
+  app.get('/service', async (_req, reply) =>
+    reply.code(403).send({ version: '0.3', message: 'No mobile service configured' }),
+  );
 }

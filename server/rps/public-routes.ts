@@ -8,7 +8,15 @@ import { z } from 'zod';
 import { HttpError } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
 import type { Rps } from './rps.ts';
-import { CodeStatusBody, MpinResponseBody, Pass1Body, Pass2Body, RegisterBody, WebOttBody, mpinIdHex } from './schemas.ts';
+import {
+  CodeStatusBody,
+  MpinResponseBody,
+  Pass1Body,
+  Pass2Body,
+  RegisterBody,
+  WebOttBody,
+  mpinIdHex,
+} from './schemas.ts';
 
 const MpinIdParam = z.object({ mpinId: mpinIdHex });
 const SignatureQuery = z.object({ regOTT: z.string().regex(/^[0-9a-fA-F]{32}$/, 'regOTT must be 32 hex digits') });
@@ -35,12 +43,18 @@ export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
     void json(req, body as string, (err, value) => {
       if (!err) return done(null, value);
       const status = (err as { statusCode?: number }).statusCode ?? 400;
-      done(status === 400 && /\/pass[12]$/.test(req.url.split('?')[0]!) ? new HttpError(403, err.message) : err, undefined);
+      done(
+        status === 400 && /\/pass[12]$/.test(req.url.split('?')[0]!) ? new HttpError(403, err.message) : err,
+        undefined,
+      );
     });
   });
 
   app.get('/clientSettings', async (_req, reply) => {
-    reply.header('Cache-Control', 'no-cache, no-store, max-age=0, must-revalidate').header('Pragma', 'no-cache').header('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
+    reply
+      .header('Cache-Control', 'no-cache, no-store, max-age=0, must-revalidate')
+      .header('Pragma', 'no-cache')
+      .header('Expires', 'Thu, 01 Jan 1970 00:00:00 GMT');
     return rps.clientSettings();
   });
 
@@ -60,17 +74,27 @@ export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
     return reply.code(200).send();
   });
 
-  app.get('/timePermit/:mpinId', limit(perMinute), async (req) => rps.timePermit(parse(MpinIdParam, req.params).mpinId));
+  app.get('/timePermit/:mpinId', limit(perMinute), async (req) =>
+    rps.timePermit(parse(MpinIdParam, req.params).mpinId),
+  );
 
   app.post('/pass1', limit(perMinute), async (req) => rps.pass1(parse(Pass1Body, req.body ?? {})));
   app.post('/pass2', limit(perMinute), async (req) => rps.pass2(parse(Pass2Body, req.body ?? {})));
-  app.post('/authenticate', limit(perMinute), async (req) => rps.mobileAuthenticate(parse(MpinResponseBody, req.body ?? {}, 400).mpinResponse.authOTT.toLowerCase()));
+  app.post('/authenticate', limit(perMinute), async (req) =>
+    rps.mobileAuthenticate(parse(MpinResponseBody, req.body ?? {}, 400).mpinResponse.authOTT.toLowerCase()),
+  );
 
   app.post('/getAccessNumber', limit(perMinute), async () => rps.getAccessNumber());
   // the PC polls every 3 s: 20 a minute per page, so allow a few pages per address
-  app.post('/access', limit(perMinute * 2), async (req) => rps.accessStatus(parse(WebOttBody, req.body ?? {}, 400).webOTT));
-  app.post('/accessnumber', limit(perMinute * 2), async (req) => rps.accessV1(parse(WebOttBody, req.body ?? {}, 400).webOTT));
+  app.post('/access', limit(perMinute * 2), async (req) =>
+    rps.accessStatus(parse(WebOttBody, req.body ?? {}, 400).webOTT),
+  );
+  app.post('/accessnumber', limit(perMinute * 2), async (req) =>
+    rps.accessV1(parse(WebOttBody, req.body ?? {}, 400).webOTT),
+  );
   app.post('/getQrUrl', limit(perMinute), async () => rps.getQrUrl());
-  app.get('/mobileConfig', async (_req, reply) => reply.code(404).send({ version: '0.3', message: 'Native mobile apps are not configured on this server' }));
+  app.get('/mobileConfig', async (_req, reply) =>
+    reply.code(404).send({ version: '0.3', message: 'Native mobile apps are not configured on this server' }),
+  );
   app.post('/codeStatus', limit(perMinute), async (req) => rps.codeStatus(parse(CodeStatusBody, req.body ?? {}, 400)));
 }

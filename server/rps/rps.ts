@@ -5,7 +5,16 @@
  * loses nothing but in-flight waits.
  */
 import { z } from 'zod';
-import { buildMpinId, epochDay, fromHex, generateAccessNumber, mpin, parseMpinId, toHex, type MpinId } from '../../lib/mpin/index.ts';
+import {
+  buildMpinId,
+  epochDay,
+  fromHex,
+  generateAccessNumber,
+  mpin,
+  parseMpinId,
+  toHex,
+  type MpinId,
+} from '../../lib/mpin/index.ts';
 import type { ServerContext } from '../context.ts';
 import type { DtaClient } from '../dta/dta-client.ts';
 import type { RecordKinds } from '../storage/types.ts';
@@ -112,18 +121,42 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** PUT /rps/user and PUT /rps/user/<mpinId>: a new registration, or a resend of a live one. */
-  async function register(body: { userId: string; mobile: 0 | 1; deviceName: string; userData: string; regOTT?: string }, existing?: string) {
+  async function register(
+    body: { userId: string; mobile: 0 | 1; deviceName: string; userData: string; regOTT?: string },
+    existing?: string,
+  ) {
     const deviceName = config.SET_DEVICE_NAME ? body.deviceName : '';
     if (existing !== undefined) {
       const record = storage.get('registration', existing.toLowerCase());
       if (record) {
-        if (!body.regOTT || !safeEqual(record.regOTT, body.regOTT.toLowerCase())) throw new HttpError(400, 'Invalid registration data');
-        const force = await callVerifyHook({ userId: record.userId, mpinId: record.mpinId, mobile: record.mobile, activateKey: signMessage(record.mpinId + record.regOTT, key), expireTime: record.expireTime, resend: true, deviceName: record.deviceName, userData: body.userData });
+        if (!body.regOTT || !safeEqual(record.regOTT, body.regOTT.toLowerCase()))
+          throw new HttpError(400, 'Invalid registration data');
+        const force = await callVerifyHook({
+          userId: record.userId,
+          mpinId: record.mpinId,
+          mobile: record.mobile,
+          activateKey: signMessage(record.mpinId + record.regOTT, key),
+          expireTime: record.expireTime,
+          resend: true,
+          deviceName: record.deviceName,
+          userData: body.userData,
+        });
         const expires = storage.expiresAt('registration', record.mpinId) ?? now();
         // an activated registration stays activated (Milagro resets it, so that the same link must be used again)
         const activated = force || record.activateKey !== null;
-        storage.put('registration', record.mpinId, { ...record, activateKey: activated ? signMessage(record.mpinId + record.regOTT, key) : null }, expires);
-        return { mpinId: record.mpinId, regOTT: record.regOTT, expireTime: pythonIso(new Date(expires)), nowTime: pythonIso(new Date(now())), active: activated };
+        storage.put(
+          'registration',
+          record.mpinId,
+          { ...record, activateKey: activated ? signMessage(record.mpinId + record.regOTT, key) : null },
+          expires,
+        );
+        return {
+          mpinId: record.mpinId,
+          regOTT: record.regOTT,
+          expireTime: pythonIso(new Date(expires)),
+          nowTime: pythonIso(new Date(now())),
+          active: activated,
+        };
       }
       // Milagro: an expired or unknown registration silently becomes a new one, with a new mpin_id
     }
@@ -132,16 +165,45 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     const activateKey = signMessage(id.hex + regOTT, key);
     const expires = now() + config.ACTIVATION_EXPIRE_SECONDS * 1000;
     const expireTime = isoSeconds(new Date(expires));
-    const force = await callVerifyHook({ userId: body.userId, mpinId: id.hex, mobile: body.mobile, activateKey, expireTime, resend: false, deviceName, userData: body.userData });
-    storage.put('registration', id.hex, { mpinId: id.hex, userId: body.userId, regOTT, activateKey: force ? activateKey : null, mobile: body.mobile, deviceName, expireTime }, expires);
-    return { mpinId: id.hex, regOTT, expireTime: pythonIso(new Date(expires)), nowTime: pythonIso(new Date(now())), active: force };
+    const force = await callVerifyHook({
+      userId: body.userId,
+      mpinId: id.hex,
+      mobile: body.mobile,
+      activateKey,
+      expireTime,
+      resend: false,
+      deviceName,
+      userData: body.userData,
+    });
+    storage.put(
+      'registration',
+      id.hex,
+      {
+        mpinId: id.hex,
+        userId: body.userId,
+        regOTT,
+        activateKey: force ? activateKey : null,
+        mobile: body.mobile,
+        deviceName,
+        expireTime,
+      },
+      expires,
+    );
+    return {
+      mpinId: id.hex,
+      regOTT,
+      expireTime: pythonIso(new Date(expires)),
+      nowTime: pythonIso(new Date(now())),
+      active: force,
+    };
   }
 
   /** Private POST /user/<mpinId>: the relying party confirms the e-mailed activation key. */
   function activate(mpinIdHex: string, activateKey: string) {
     const mpinId = mpinIdHex.toLowerCase();
     const record = storage.get('registration', mpinId);
-    if (!record || !safeEqual(signMessage(record.mpinId + record.regOTT, key), activateKey.toLowerCase())) throw new HttpError(401, 'M-Pin ID not found.');
+    if (!record || !safeEqual(signMessage(record.mpinId + record.regOTT, key), activateKey.toLowerCase()))
+      throw new HttpError(401, 'M-Pin ID not found.');
     // the link works once (Milagro lets it work again until the share is fetched)
     if (record.activateKey) throw new HttpError(401, 'This activation link has already been used.');
     storage.update('registration', mpinId, (r) => ({ ...r, activateKey: activateKey.toLowerCase() }));
@@ -156,7 +218,8 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       storage.delete('registration', mpinId);
       throw new HttpError(400, 'M-Pin ID not found.');
     }
-    if (!record.activateKey || !safeEqual(record.activateKey, signMessage(record.mpinId + record.regOTT, key))) throw new HttpError(401, 'M-PinID not active.');
+    if (!record.activateKey || !safeEqual(record.activateKey, signMessage(record.mpinId + record.regOTT, key)))
+      throw new HttpError(401, 'M-PinID not active.');
     const hash = toHex(mpin.hashId(fromHex(mpinId)));
     const clientSecretShare = await deps.dta1().clientSecretShare(hash, record.mobile);
     if (!storage.take('registration', mpinId)) throw new HttpError(400, 'M-Pin ID not found.'); // a concurrent call won
@@ -166,13 +229,18 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   async function callPermitHook(mpinIdHex: string): Promise<void> {
     let res: Response;
     try {
-      res = await fetch(`${deps.permitUserURL()}?mpin_id=${encodeURIComponent(mpinIdHex)}`, { signal: AbortSignal.timeout(10_000) });
+      res = await fetch(`${deps.permitUserURL()}?mpin_id=${encodeURIComponent(mpinIdHex)}`, {
+        signal: AbortSignal.timeout(10_000),
+      });
     } catch (e) {
       throw new HttpError(500, `relying party unreachable: ${(e as Error).message}`);
     }
     if (res.status !== 200) {
       const data = (await res.json().catch(() => ({}))) as { message?: unknown };
-      throw new HttpError(res.status >= 500 ? 500 : res.status, typeof data?.message === 'string' ? data.message : 'Time permit refused: this identity has been revoked');
+      throw new HttpError(
+        res.status >= 500 ? 500 : res.status,
+        typeof data?.message === 'string' ? data.message : 'Time permit refused: this identity has been revoked',
+      );
     }
   }
 
@@ -186,11 +254,19 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     if (!permit) {
       // like Milagro, fetch a random run of days at once so that the D-TA cannot tell logins apart by day
       const permits = await deps.dta1().timePermits(hash, 7 + randomInt(7));
-      for (const [d, p] of Object.entries(permits)) storage.put('permit', `${hash}/${d}`, { timePermit: p }, (Number(d) + 2) * 86_400_000);
+      for (const [d, p] of Object.entries(permits))
+        storage.put('permit', `${hash}/${d}`, { timePermit: p }, (Number(d) + 2) * 86_400_000);
       permit = permits[String(day)];
       if (!permit) throw new HttpError(500, 'D-TA gave no time permit for today');
     }
-    return { date: day, signature: signMessage(hash, key), storageId: hash, timePermit: permit, message: 'M-Pin Time Permit Generated', version: '0.3' };
+    return {
+      date: day,
+      signature: signMessage(hash, key),
+      storageId: hash,
+      timePermit: permit,
+      message: 'M-Pin Time Permit Generated',
+      version: '0.3',
+    };
   }
 
   /** POST /rps/pass1: store U, UT and a fresh challenge y for 15 s. */
@@ -203,7 +279,12 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       throw new HttpError(403, (e as Error).message);
     }
     const y = toHex(mpin.randomMasterSecret());
-    storage.put('pass1', id.hex, { u: body.U.toLowerCase(), ut: body.UT?.toLowerCase() ?? null, y }, now() + PASS1_LIFETIME_MS);
+    storage.put(
+      'pass1',
+      id.hex,
+      { u: body.U.toLowerCase(), ut: body.UT?.toLowerCase() ?? null, y },
+      now() + PASS1_LIFETIME_MS,
+    );
     return { y, pass: 1, message: 'OK', version: '0.3' };
   }
 
@@ -227,10 +308,24 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     const inputs = { mpinId: id.bytes, y: fromHex(p1.y), u: fromHex(p1.u), ut: p1.ut ? fromHex(p1.ut) : undefined, v };
     const date = days.find((d) => inputs.ut && check.verify({ ...inputs, date: d }));
     const authOTT = randomHex(16);
-    storage.put('auth', authOTT, { mpinId: id.hex, userId: id.fields.userID, ok: date !== undefined, wid: body.WID, date: date ?? today, claimed: false }, now() + AUTH_LIFETIME_MS);
+    storage.put(
+      'auth',
+      authOTT,
+      {
+        mpinId: id.hex,
+        userId: id.fields.userID,
+        ok: date !== undefined,
+        wid: body.WID,
+        date: date ?? today,
+        claimed: false,
+      },
+      now() + AUTH_LIFETIME_MS,
+    );
     if (body.WID !== '0') {
       // attach to the live access number, if there is one; a wrong number surfaces as 412 at /rps/authenticate
-      storage.update('access', body.WID, (a) => (a.used ? a : { ...a, authOTT, status: 'user', userId: id.fields.userID }));
+      storage.update('access', body.WID, (a) =>
+        a.used ? a : { ...a, authOTT, status: 'user', userId: id.fields.userID },
+      );
     }
     return { authOTT, pass: 2, version: '0.3' };
   }
@@ -244,7 +339,8 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     }
     const next = count + 1;
     storage.put('attempts', mpinId, { count: next });
-    if (next >= config.MAX_INVALID_LOGIN_ATTEMPTS) return { status: 410, message: 'This M-Pin identity is blocked: too many wrong PINs.' };
+    if (next >= config.MAX_INVALID_LOGIN_ATTEMPTS)
+      return { status: 410, message: 'This M-Pin identity is blocked: too many wrong PINs.' };
     return { status: 401, message: 'Wrong PIN.' };
   }
 
@@ -252,14 +348,28 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   async function mobileAuthenticate(authOTT: string) {
     const auth = storage.get('auth', authOTT);
     const access = auth && auth.wid !== '0' ? storage.get('access', auth.wid) : undefined;
-    if (!auth || !access || access.authOTT !== authOTT || access.used) throw new HttpError(412, 'Invalid or expired access number');
+    if (!auth || !access || access.authOTT !== authOTT || access.used)
+      throw new HttpError(412, 'Invalid or expired access number');
     const result = countAttempt(auth.mpinId, auth.ok);
     if (result.status !== 200) {
       storage.delete('auth', authOTT);
-      storage.update('access', auth.wid, (a) => ({ ...a, status: 'new', authOTT: '', authStatus: result.status, message: result.message }));
+      storage.update('access', auth.wid, (a) => ({
+        ...a,
+        status: 'new',
+        authOTT: '',
+        authStatus: result.status,
+        message: result.message,
+      }));
       throw new HttpError(result.status, result.message);
     }
-    storage.update('access', auth.wid, (a) => ({ ...a, status: 'authenticate', authStatus: 200, message: result.message, used: true, userId: auth.userId }));
+    storage.update('access', auth.wid, (a) => ({
+      ...a,
+      status: 'authenticate',
+      authStatus: 200,
+      message: result.message,
+      used: true,
+      userId: auth.userId,
+    }));
     const ready = await waitFor(() => storage.get('access', auth.wid)?.browserReady === true, MOBILE_WAIT_MS);
     const done = storage.get('access', auth.wid);
     if (!ready || !done) throw new HttpError(408, 'Authentication timed out');
@@ -291,8 +401,13 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     let result: { status: number; message: string };
     if (auth.wid !== '0') {
       const access = storage.get('access', auth.wid);
-      if (!access || access.authOTT !== body.authOTT || access.authStatus !== 200) throw new HttpError(408, 'Expired authentication request');
-      storage.update('access', auth.wid, (a) => ({ ...a, logoutURL: body.logoutURL ?? LOGOUT_URL, logoutData: body.logoutData ?? null }));
+      if (!access || access.authOTT !== body.authOTT || access.authStatus !== 200)
+        throw new HttpError(408, 'Expired authentication request');
+      storage.update('access', auth.wid, (a) => ({
+        ...a,
+        logoutURL: body.logoutURL ?? LOGOUT_URL,
+        logoutData: body.logoutData ?? null,
+      }));
       result = { status: 200, message: access.message };
     } else {
       result = countAttempt(auth.mpinId, auth.ok);
@@ -301,7 +416,13 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** Private POST /loginResult: the relying party has (or has not) signed the browser in; releases the phone. */
-  function loginResult(body: { authOTT: string; status: number; message?: string; logoutURL?: string; logoutData?: Record<string, string> | null }) {
+  function loginResult(body: {
+    authOTT: string;
+    status: number;
+    message?: string;
+    logoutURL?: string;
+    logoutData?: Record<string, string> | null;
+  }) {
     const auth = storage.take('auth', body.authOTT);
     if (!auth) throw new HttpError(404, 'Unknown authentication');
     if (auth.wid !== '0') {
@@ -310,7 +431,9 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
         browserReady: true,
         logoutURL: body.logoutURL ?? (a.logoutURL || LOGOUT_URL),
         logoutData: body.logoutData ?? a.logoutData,
-        ...(body.status !== 200 ? { authStatus: body.status, message: body.message ?? 'Refused by the relying party' } : {}),
+        ...(body.status !== 200
+          ? { authStatus: body.status, message: body.message ?? 'Refused by the relying party' }
+          : {}),
       }));
     }
   }
@@ -321,7 +444,18 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     const start = now();
     const expires = start + (ttl + config.ACCESS_NUMBER_GRACE_SECONDS) * 1000;
     const webOTT = randomHex(16);
-    const record: AccessRecord = { webOTT, status: 'new', userId: '', authOTT: '', authStatus: 0, message: '', logoutURL: '', logoutData: null, browserReady: false, used: false };
+    const record: AccessRecord = {
+      webOTT,
+      status: 'new',
+      userId: '',
+      authOTT: '',
+      authStatus: 0,
+      message: '',
+      logoutURL: '',
+      logoutData: null,
+      browserReady: false,
+      used: false,
+    };
     for (let i = 0; i < 100; i++) {
       const wid = draw();
       if (storage.insert('access', wid, record, expires)) {
@@ -334,7 +468,11 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
 
   /** POST /rps/getAccessNumber: a fresh number, unique among live ones, and the PC's polling handle. */
   function getAccessNumber() {
-    const rules = { digits: config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6, useCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM, cSum: 1 };
+    const rules = {
+      digits: config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6,
+      useCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM,
+      cSum: 1,
+    };
     const { wid, ...rest } = newAccess(() => generateAccessNumber(rules));
     return { accessNumber: wid, ...rest };
   }
@@ -355,7 +493,13 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     const a = accessByWebOtt(webOTT);
     if (!a) return { status: 'expired', statusCode: 0, userId: '', redirectURL: '', authOTT: '' };
     const authenticated = a.status === 'authenticate' && a.authStatus === 200;
-    return { status: authenticated ? 'authenticate' : a.status, statusCode: 0, userId: a.userId, redirectURL: '', authOTT: authenticated ? a.authOTT : '' };
+    return {
+      status: authenticated ? 'authenticate' : a.status,
+      statusCode: 0,
+      userId: a.userId,
+      redirectURL: '',
+      authOTT: authenticated ? a.authOTT : '',
+    };
   }
 
   /** POST /rps/accessnumber (v1): 200 {authOTT} once the phone signed in, 401 while pending, 404 when unknown. */
@@ -368,7 +512,9 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
 
   /** POST /rps/codeStatus (native apps): lets the PC show "Authenticating user: X" before the PIN. */
   function codeStatus(body: { status: 'wid' | 'user'; wid: string; userId?: string }) {
-    const updated = storage.update('access', body.wid, (a) => (a.used ? a : { ...a, status: body.status === 'user' ? 'user' : a.status, userId: body.userId ?? a.userId }));
+    const updated = storage.update('access', body.wid, (a) =>
+      a.used ? a : { ...a, status: body.status === 'user' ? 'user' : a.status, userId: body.userId ?? a.userId },
+    );
     if (!updated) throw new HttpError(400, 'Invalid or expired access number');
     return body.status === 'wid' ? { PrerollId: '', AppName: 'M-Pin demo', AppLogoUrl: '' } : { Status: 'OK' };
   }

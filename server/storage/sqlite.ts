@@ -28,11 +28,17 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
   db.pragma('busy_timeout = 5000');
   migrate(db);
 
-  const sel = db.prepare('SELECT value, created, expires FROM records WHERE kind = ? AND key = ? AND (expires IS NULL OR expires > ?)');
-  const upsert = db.prepare('INSERT OR REPLACE INTO records (kind, key, value, created, expires) VALUES (?, ?, ?, ?, ?)');
+  const sel = db.prepare(
+    'SELECT value, created, expires FROM records WHERE kind = ? AND key = ? AND (expires IS NULL OR expires > ?)',
+  );
+  const upsert = db.prepare(
+    'INSERT OR REPLACE INTO records (kind, key, value, created, expires) VALUES (?, ?, ?, ?, ?)',
+  );
   const del = db.prepare('DELETE FROM records WHERE kind = ? AND key = ?');
   const setValue = db.prepare('UPDATE records SET value = ? WHERE kind = ? AND key = ?');
-  const listStmt = db.prepare('SELECT key, value, created, expires FROM records WHERE kind = ? AND (expires IS NULL OR expires > ?) ORDER BY created DESC, rowid DESC LIMIT ?');
+  const listStmt = db.prepare(
+    'SELECT key, value, created, expires FROM records WHERE kind = ? AND (expires IS NULL OR expires > ?) ORDER BY created DESC, rowid DESC LIMIT ?',
+  );
   const purge = db.prepare('DELETE FROM records WHERE expires IS NOT NULL AND expires <= ?');
 
   type Row = { value: string; created: number; expires: number | null };
@@ -68,7 +74,12 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
     },
     list<K extends Kind>(kind: K, limit = 1000): StoredRecord<K>[] {
       const rows = listStmt.all(kind, now(), limit) as (Row & { key: string })[];
-      return rows.map((r) => ({ key: r.key, value: JSON.parse(r.value) as RecordKinds[K], created: r.created, expires: r.expires }));
+      return rows.map((r) => ({
+        key: r.key,
+        value: JSON.parse(r.value) as RecordKinds[K],
+        created: r.created,
+        expires: r.expires,
+      }));
     },
     expiresAt(kind, key) {
       const r = row(kind, key);
@@ -86,7 +97,8 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
 
 function migrate(db: Database.Database): void {
   const version = db.pragma('user_version', { simple: true }) as number;
-  if (version > MIGRATIONS.length) throw new Error(`database schema ${version} is newer than this server (${MIGRATIONS.length})`);
+  if (version > MIGRATIONS.length)
+    throw new Error(`database schema ${version} is newer than this server (${MIGRATIONS.length})`);
   for (let v = version; v < MIGRATIONS.length; v++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[v]!);

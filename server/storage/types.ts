@@ -8,7 +8,15 @@
 /** Every kind of record the server keeps, with the shape of its value. */
 export interface RecordKinds {
   /** PUT /rps/user until the signature is fetched (single use). */
-  registration: { mpinId: string; userId: string; regOTT: string; activateKey: string | null; mobile: 0 | 1; deviceName: string; expireTime: string };
+  registration: {
+    mpinId: string;
+    userId: string;
+    regOTT: string;
+    activateKey: string | null;
+    mobile: 0 | 1;
+    deviceName: string;
+    expireTime: string;
+  };
   /** Pass-1 values, 15 s. */
   pass1: { u: string; ut: string | null; y: string };
   /** An authentication result awaiting /authenticate: keyed by authOTT. */
@@ -59,7 +67,11 @@ export interface Storage {
   /** Inserts only when no live record has that key; false when one does. */
   insert<K extends Kind>(kind: K, key: string, value: RecordKinds[K], expiresAt?: number | null): boolean;
   /** Applies `change` to the live record atomically and keeps its expiry; undefined when absent. */
-  update<K extends Kind>(kind: K, key: string, change: (value: RecordKinds[K]) => RecordKinds[K]): RecordKinds[K] | undefined;
+  update<K extends Kind>(
+    kind: K,
+    key: string,
+    change: (value: RecordKinds[K]) => RecordKinds[K],
+  ): RecordKinds[K] | undefined;
   /** Removes and returns the live record: the primitive behind every single-use token. */
   take<K extends Kind>(kind: K, key: string): RecordKinds[K] | undefined;
   delete(kind: Kind, key: string): boolean;

@@ -16,7 +16,7 @@ export function createHttpApp(level: string, name: string): FastifyInstance {
       res: (res) => ({ statusCode: res.statusCode }),
     },
   };
-    // one line per request only when debugging: the PC's access-number polling would flood the console
+  // one line per request only when debugging: the PC's access-number polling would flood the console
   const logController = new LogController({ disableRequestLogging: level !== 'debug' && level !== 'trace' });
   // mpin_ids in paths are a few hundred hex digits
   const app = Fastify({
@@ -43,7 +43,9 @@ export function createHttpApp(level: string, name: string): FastifyInstance {
       return reply.code(error.statusCode).send(errorBody(error.message, error.extra));
     }
     if (error instanceof z.ZodError) {
-      return reply.code(400).send(errorBody(error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')));
+      return reply
+        .code(400)
+        .send(errorBody(error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')));
     }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) {
@@ -60,6 +62,7 @@ export function createHttpApp(level: string, name: string): FastifyInstance {
 /** Parses a request part with zod; a mismatch is the client's error (status 403 by Milagro's convention, or as given). */
 export function parse<T>(schema: z.ZodType<T>, value: unknown, status = 403): T {
   const r = schema.safeParse(value);
-  if (!r.success) throw new HttpError(status, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!r.success)
+    throw new HttpError(status, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return r.data;
 }

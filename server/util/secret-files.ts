@@ -38,6 +38,7 @@ export type Credentials = z.infer<typeof Credentials>;
 /** The RPS credentials shared with the D-TAs; created on first use. */
 export function loadCredentials(dataDir: string): Credentials {
   const file = join(dataDir, 'credentials.json');
-  if (!existsSync(file)) writeSecret(file, JSON.stringify({ app_id: randomHex(16), app_key: randomHex(32) }, null, 2) + '\n');
+  if (!existsSync(file))
+    writeSecret(file, JSON.stringify({ app_id: randomHex(16), app_key: randomHex(32) }, null, 2) + '\n');
   return Credentials.parse(JSON.parse(readSecret(file)));
 }

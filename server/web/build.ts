@@ -33,6 +33,8 @@ if (watch) {
   await ctx.watch();
 } else {
   const result = await esbuild.build({ ...options, metafile: true });
-  const sizes = Object.entries(result.metafile.outputs).map(([file, o]) => `${file.split('/').pop()} ${(o.bytes / 1024).toFixed(1)} kB`);
+  const sizes = Object.entries(result.metafile.outputs).map(
+    ([file, o]) => `${file.split('/').pop()} ${(o.bytes / 1024).toFixed(1)} kB`,
+  );
   console.log(`demo site scripts built into ${outdir}: ${sizes.join(', ')}`);
 }

@@ -38,14 +38,21 @@ export class NetworkError extends Error {
 }
 
 /** A JSON request; answers of any status are returned, only a network failure throws. */
-export async function requestJson<T = Record<string, unknown>>(method: string, url: string, body?: unknown): Promise<JsonAnswer<T>> {
+export async function requestJson<T = Record<string, unknown>>(
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<JsonAnswer<T>> {
   let res: Response;
   try {
     res = await fetch(url, {
       method,
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
@@ -70,7 +77,8 @@ export function resolveUrl(url: string): string {
 
 export async function loadClientSettings(url: string): Promise<ClientSettings> {
   const answer = await requestJson<ClientSettings>('GET', resolveUrl(url));
-  if (answer.status !== 200 || typeof answer.data.registerURL !== 'string') throw new NetworkError(`Could not load the M-Pin settings (status ${answer.status}).`);
+  if (answer.status !== 200 || typeof answer.data.registerURL !== 'string')
+    throw new NetworkError(`Could not load the M-Pin settings (status ${answer.status}).`);
   return answer.data;
 }
 

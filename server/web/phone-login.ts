@@ -4,7 +4,16 @@
  * the relying party (/mpinAuthenticate) and open the protected page; when the number expires, offer a new one.
  * Markup: server/rpa/site.ts (GET /phone-login), documented in server/rpa/PINPAD.md.
  */
-import { type ClientSettings, NetworkError, byId, loadClientSettings, messageOf, requestJson, resolveUrl, sleep } from './http.ts';
+import {
+  type ClientSettings,
+  NetworkError,
+  byId,
+  loadClientSettings,
+  messageOf,
+  requestJson,
+  resolveUrl,
+  sleep,
+} from './http.ts';
 
 const POLL_MS = 3000;
 
@@ -56,14 +65,23 @@ async function poll(webOTT: string): Promise<AccessAnswer | 'expired' | null> {
 async function finish(authOTT: string, gen: number): Promise<void> {
   setState('authenticating');
   say('Your phone has signed you in. Opening the protected page…');
-  const answer = await requestJson('POST', resolveUrl(root.dataset.mpinAuthenticateUrl ?? settings.authenticateURL ?? '/mpinAuthenticate'), { mpinResponse: { authOTT } });
+  const answer = await requestJson(
+    'POST',
+    resolveUrl(root.dataset.mpinAuthenticateUrl ?? settings.authenticateURL ?? '/mpinAuthenticate'),
+    { mpinResponse: { authOTT } },
+  );
   if (gen !== generation) return;
   if (answer.status === 200) {
     setState('done');
     location.assign(root.dataset.mpinSuccessUrl ?? '/protected');
     return;
   }
-  const reason: Record<number, string> = { 401: 'Incorrect PIN!', 403: 'You are not authorized!', 408: 'The auth request expired!', 410: 'This M-Pin identity has been blocked.' };
+  const reason: Record<number, string> = {
+    401: 'Incorrect PIN!',
+    403: 'You are not authorized!',
+    408: 'The auth request expired!',
+    410: 'This M-Pin identity has been blocked.',
+  };
   setState('error');
   say(`Sign-in failed: ${reason[answer.status] ?? messageOf(answer, `error ${answer.status}`)}`, 'error');
 }
@@ -82,7 +100,10 @@ async function run(): Promise<void> {
   say('Getting an access number…');
   let answer;
   try {
-    answer = await requestJson<{ accessNumber: string; webOTT: string; ttlSeconds: number }>('POST', resolveUrl(settings.getAccessNumberURL ?? '/rps/getAccessNumber'));
+    answer = await requestJson<{ accessNumber: string; webOTT: string; ttlSeconds: number }>(
+      'POST',
+      resolveUrl(settings.getAccessNumberURL ?? '/rps/getAccessNumber'),
+    );
   } catch (e) {
     setState('error');
     say((e as Error).message, 'error');

@@ -6,7 +6,16 @@
  */
 import { fromHex, mpin, parseMpinId, pinFromDigits, toHex } from '../../lib/mpin/index.ts';
 import { isEmail } from '../rpa/email.ts';
-import { type ClientSettings, NetworkError, byId, loadClientSettings, messageOf, requestJson, resolveUrl, withPath } from './http.ts';
+import {
+  type ClientSettings,
+  NetworkError,
+  byId,
+  loadClientSettings,
+  messageOf,
+  requestJson,
+  resolveUrl,
+  withPath,
+} from './http.ts';
 import { type Account, deleteAccount, getAccount, getPrefs, listAccounts, putAccount, setPrefs } from './store.ts';
 
 type View = 'loading' | 'identities' | 'register' | 'confirm' | 'setup-pin' | 'pin' | 'blocked';
@@ -42,17 +51,21 @@ function show(view: View, focus = true): void {
   root.dataset.mpinState = view;
   const hasIdentities = listAccounts().length > 0;
   for (const el of root.querySelectorAll<HTMLElement>('[data-mpin-needs-identities]')) el.hidden = !hasIdentities;
-  for (const el of root.querySelectorAll<HTMLElement>('.mpin-current-user')) el.textContent = current ? userIdOf(current) : '';
+  for (const el of root.querySelectorAll<HTMLElement>('.mpin-current-user'))
+    el.textContent = current ? userIdOf(current) : '';
   if (!focus || !started) return;
   const panel = root.querySelector<HTMLElement>(`[data-mpin-view="${view}"]`);
-  const target = panel?.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled])') ?? panel?.querySelector<HTMLElement>('h3');
+  const target =
+    panel?.querySelector<HTMLElement>('input:not([type=hidden]):not([disabled])') ??
+    panel?.querySelector<HTMLElement>('h3');
   target?.focus();
 }
 
 function setBusy(on: boolean): void {
   busy = on;
   root.setAttribute('aria-busy', String(on));
-  for (const b of root.querySelectorAll<HTMLButtonElement>('button:not([data-mpin-digit]):not([data-mpin-key])')) b.disabled = on;
+  for (const b of root.querySelectorAll<HTMLButtonElement>('button:not([data-mpin-digit]):not([data-mpin-key])'))
+    b.disabled = on;
 }
 
 /** Runs one user action: one at a time, with network failures reported in the status region. */
@@ -129,8 +142,26 @@ function selectIdentity(mpinId: string): void {
 // ------------------------------------------------------------------ registration
 function suggestDeviceName(): string {
   const ua = navigator.userAgent;
-  const platform = /iPhone|iPad|iPod/.test(ua) ? 'iOS' : /Android/.test(ua) ? 'and' : /Windows/.test(ua) ? 'win' : /Mac/.test(ua) ? 'mac' : /Linux|X11/.test(ua) ? 'lin' : 'web';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrom(e|ium)\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : 'Browser';
+  const platform = /iPhone|iPad|iPod/.test(ua)
+    ? 'iOS'
+    : /Android/.test(ua)
+      ? 'and'
+      : /Windows/.test(ua)
+        ? 'win'
+        : /Mac/.test(ua)
+          ? 'mac'
+          : /Linux|X11/.test(ua)
+            ? 'lin'
+            : 'web';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrom(e|ium)\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : 'Browser';
   return platform + browser;
 }
 
@@ -161,7 +192,11 @@ async function register(): Promise<void> {
     body.deviceName = deviceName;
     setPrefs({ device: deviceName });
   }
-  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>('PUT', resolveUrl(settings.registerURL), body);
+  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>(
+    'PUT',
+    resolveUrl(settings.registerURL),
+    body,
+  );
   if (answer.status !== 200 || typeof answer.data.mpinId !== 'string') {
     say(`We could not complete your registration: ${messageOf(answer, `error ${answer.status}`)}`, 'error');
     return;
@@ -181,7 +216,11 @@ async function resend(): Promise<void> {
   const userId = userIdOf(current);
   const body: Record<string, unknown> = { userId, mobile: 0, regOTT: account.regOTT };
   if (settings.setDeviceName) body.deviceName = getPrefs().device ?? suggestDeviceName();
-  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>('PUT', withPath(settings.registerURL, current), body);
+  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>(
+    'PUT',
+    withPath(settings.registerURL, current),
+    body,
+  );
   if (answer.status !== 200 || typeof answer.data.mpinId !== 'string') {
     say(`We could not send the e-mail again: ${messageOf(answer, `error ${answer.status}`)}`, 'error');
     return;
@@ -203,7 +242,10 @@ async function confirmed(): Promise<void> {
   if (!current || !account) return home();
   const mpinId = current;
   const userId = userIdOf(mpinId);
-  const sig = await requestJson<{ clientSecretShare: string; params: string }>('GET', `${withPath(settings.signatureURL, mpinId)}?regOTT=${encodeURIComponent(account.regOTT)}`);
+  const sig = await requestJson<{ clientSecretShare: string; params: string }>(
+    'GET',
+    `${withPath(settings.signatureURL, mpinId)}?regOTT=${encodeURIComponent(account.regOTT)}`,
+  );
   if (sig.status === 401) {
     say('Identity not verified! Open the link in the e-mail and press “Confirm and activate” first.', 'error');
     show('confirm', false);
@@ -219,12 +261,21 @@ async function confirmed(): Promise<void> {
     say(`We could not complete your registration: ${messageOf(sig, `error ${sig.status}`)}`, 'error');
     return;
   }
-  const cloud = await requestJson<{ clientSecret: string }>('GET', `${resolveUrl(settings.certivoxURL)}clientSecret?${sig.data.params}`);
+  const cloud = await requestJson<{ clientSecret: string }>(
+    'GET',
+    `${resolveUrl(settings.certivoxURL)}clientSecret?${sig.data.params}`,
+  );
   if (cloud.status !== 200 || typeof cloud.data.clientSecret !== 'string') {
-    say(`We could not complete your registration: the second share was refused (${messageOf(cloud, `error ${cloud.status}`)}).`, 'error');
+    say(
+      `We could not complete your registration: the second share was refused (${messageOf(cloud, `error ${cloud.status}`)}).`,
+      'error',
+    );
     return;
   }
-  clientSecret = mpin.recombineG1(fromHex(sig.data.clientSecretShare, 'clientSecretShare'), fromHex(cloud.data.clientSecret, 'clientSecret'));
+  clientSecret = mpin.recombineG1(
+    fromHex(sig.data.clientSecretShare, 'clientSecretShare'),
+    fromHex(cloud.data.clientSecret, 'clientSecret'),
+  );
   putAccount(mpinId, { ...account, state: 'ACTIVATED' });
   say(`Your e-mail address is confirmed. Choose a 4-digit PIN for ${userId}.`, 'success');
   show('setup-pin');
@@ -272,19 +323,31 @@ function showPin(): void {
 /** Today's time permit: the first share from the RPS (every time), the second from the cloud D-TA (cached per day). */
 async function fetchPermit(mpinId: string): Promise<Permit> {
   try {
-    const local = await requestJson<{ date: number; signature: string; storageId: string; timePermit: string }>('GET', withPath(settings.timePermitsURL, mpinId));
-    if (local.status !== 200 || typeof local.data.timePermit !== 'string') return { ok: false, status: local.status, message: messageOf(local, '') };
+    const local = await requestJson<{ date: number; signature: string; storageId: string; timePermit: string }>(
+      'GET',
+      withPath(settings.timePermitsURL, mpinId),
+    );
+    if (local.status !== 200 || typeof local.data.timePermit !== 'string')
+      return { ok: false, status: local.status, message: messageOf(local, '') };
     const { date, signature, storageId } = local.data;
     const account = getAccount(mpinId);
     let cloudShare = account?.timePermitCache?.date === date ? account.timePermitCache.timePermit : '';
     if (!cloudShare) {
       const q = new URLSearchParams({ app_id: settings.appID, mobile: '0', hash_mpin_id: storageId, signature });
-      const cloud = await requestJson<{ timePermit: string }>('GET', `${resolveUrl(settings.certivoxURL)}timePermit?${q.toString()}`);
-      if (cloud.status !== 200 || typeof cloud.data.timePermit !== 'string') return { ok: false, status: cloud.status, message: messageOf(cloud, '') };
+      const cloud = await requestJson<{ timePermit: string }>(
+        'GET',
+        `${resolveUrl(settings.certivoxURL)}timePermit?${q.toString()}`,
+      );
+      if (cloud.status !== 200 || typeof cloud.data.timePermit !== 'string')
+        return { ok: false, status: cloud.status, message: messageOf(cloud, '') };
       cloudShare = cloud.data.timePermit;
       if (account) putAccount(mpinId, { ...account, timePermitCache: { date, timePermit: cloudShare } });
     }
-    return { ok: true, date, timePermit: mpin.recombineG1(fromHex(local.data.timePermit, 'timePermit'), fromHex(cloudShare, 'timePermit')) };
+    return {
+      ok: true,
+      date,
+      timePermit: mpin.recombineG1(fromHex(local.data.timePermit, 'timePermit'), fromHex(cloudShare, 'timePermit')),
+    };
   } catch (e) {
     return { ok: false, status: 0, message: (e as Error).message };
   }
@@ -313,27 +376,57 @@ async function signIn(): Promise<void> {
   if (!p.ok) {
     input.value = '';
     if ([401, 403, 410].includes(p.status)) {
-      blocked(`Your M-Pin identity ${userId} has been revoked: this site no longer accepts it (error getting the time permit: ${p.status}).`);
+      blocked(
+        `Your M-Pin identity ${userId} has been revoked: this site no longer accepts it (error getting the time permit: ${p.status}).`,
+      );
     } else {
-      say(p.status === 0 ? new NetworkError().message : `Error getting the time permit: ${p.status}${p.message ? ` (${p.message})` : ''}.`, 'error');
+      say(
+        p.status === 0
+          ? new NetworkError().message
+          : `Error getting the time permit: ${p.status}${p.message ? ` (${p.message})` : ''}.`,
+        'error',
+      );
       permit = fetchPermit(mpinId);
     }
     return;
   }
 
   const idBytes = fromHex(mpinId);
-  const c1 = mpin.client1({ mpinId: idBytes, pin, token: fromHex(account.token, 'token'), date: p.date, timePermit: p.timePermit });
+  const c1 = mpin.client1({
+    mpinId: idBytes,
+    pin,
+    token: fromHex(account.token, 'token'),
+    date: p.date,
+    timePermit: p.timePermit,
+  });
   input.value = '';
   const base = resolveUrl(settings.mpinAuthServerURL).replace(/\/+$/, '');
   try {
-    const pass1 = await requestJson<{ y: string }>('POST', `${base}/pass1`, { mpin_id: mpinId, U: toHex(c1.u), UT: c1.ut ? toHex(c1.ut) : undefined, pass: 1 });
-    if (pass1.status !== 200 || typeof pass1.data.y !== 'string') return void say(`Sign-in failed at pass 1: ${messageOf(pass1, `error ${pass1.status}`)}`, 'error');
-    const v = mpin.client2(c1.x, fromHex(pass1.data.y, 'y'), c1.sec);
-    const pass2 = await requestJson<{ authOTT: string }>('POST', `${base}/pass2`, { mpin_id: mpinId, V: toHex(v), WID: '0', OTP: false, pass: 2 });
-    if (pass2.status !== 200 || typeof pass2.data.authOTT !== 'string') return void say(`Sign-in failed at pass 2: ${messageOf(pass2, `error ${pass2.status}`)}`, 'error');
-    const auth = await requestJson('POST', resolveUrl(root.dataset.mpinAuthenticateUrl ?? settings.authenticateURL ?? '/mpinAuthenticate'), {
-      mpinResponse: { version: '0.3', authOTT: pass2.data.authOTT, pass: 2 },
+    const pass1 = await requestJson<{ y: string }>('POST', `${base}/pass1`, {
+      mpin_id: mpinId,
+      U: toHex(c1.u),
+      UT: c1.ut ? toHex(c1.ut) : undefined,
+      pass: 1,
     });
+    if (pass1.status !== 200 || typeof pass1.data.y !== 'string')
+      return void say(`Sign-in failed at pass 1: ${messageOf(pass1, `error ${pass1.status}`)}`, 'error');
+    const v = mpin.client2(c1.x, fromHex(pass1.data.y, 'y'), c1.sec);
+    const pass2 = await requestJson<{ authOTT: string }>('POST', `${base}/pass2`, {
+      mpin_id: mpinId,
+      V: toHex(v),
+      WID: '0',
+      OTP: false,
+      pass: 2,
+    });
+    if (pass2.status !== 200 || typeof pass2.data.authOTT !== 'string')
+      return void say(`Sign-in failed at pass 2: ${messageOf(pass2, `error ${pass2.status}`)}`, 'error');
+    const auth = await requestJson(
+      'POST',
+      resolveUrl(root.dataset.mpinAuthenticateUrl ?? settings.authenticateURL ?? '/mpinAuthenticate'),
+      {
+        mpinResponse: { version: '0.3', authOTT: pass2.data.authOTT, pass: 2 },
+      },
+    );
     switch (auth.status) {
       case 200:
         say(`Signed in as ${userId}.`, 'success');

@@ -49,7 +49,9 @@ function load(): Accounts {
 }
 
 export function listAccounts(): [string, Account][] {
-  return Object.entries(load().accounts).filter(([id, a]) => /^(?:[0-9a-f]{2})+$/.test(id) && a && typeof a === 'object');
+  return Object.entries(load().accounts).filter(
+    ([id, a]) => /^(?:[0-9a-f]{2})+$/.test(id) && a && typeof a === 'object',
+  );
 }
 
 export function getAccount(mpinId: string): Account | undefined {

@@ -2,7 +2,14 @@
 // service worker starts and that the popup renders the background's status answer.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { builtExtension, launchChromium, popupFirstScreen, readManifest, screenshot, sendFromPage } from './helpers.mjs';
+import {
+  builtExtension,
+  launchChromium,
+  popupFirstScreen,
+  readManifest,
+  screenshot,
+  sendFromPage,
+} from './helpers.mjs';
 
 describe('Chromium MV3 build', { timeout: 90_000 }, () => {
   const extDir = builtExtension('chrome-mv3');
@@ -22,7 +29,7 @@ describe('Chromium MV3 build', { timeout: 90_000 }, () => {
     assert.equal(id, chromium.extensionId);
   });
 
-  it('renders the background\'s first screen in the popup', async () => {
+  it("renders the background's first screen in the popup", async () => {
     popup = await chromium.browser.newPage();
     await popup.goto(`${chromium.origin}/popup.html`);
     // no service yet: the first screen asks for one

@@ -24,11 +24,27 @@ if (!fs.existsSync(path.join(ROOT, 'server/rpa/static/pinpad.js'))) {
   throw new Error('server/rpa/static/pinpad.js is missing: run "npm run build:web" first');
 }
 
-const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 async function startDemo(env = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-demo-e2e-'));
-  const config = loadConfig({ PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    PRIVATE_PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const server = await startServer(config);
   return {
     ...server,
@@ -88,22 +104,41 @@ async function phoneRegister(base, userId, pin) {
 async function phoneSignIn(base, phone, pin, accessNumber) {
   const tp = await call(base, 'GET', `/rps/timePermit/${phone.mpinId}`);
   assert.equal(tp.status, 200, tp.text);
-  const q = new URLSearchParams({ app_id: phone.settings.appID, mobile: '1', hash_mpin_id: tp.data.storageId, signature: tp.data.signature });
+  const q = new URLSearchParams({
+    app_id: phone.settings.appID,
+    mobile: '1',
+    hash_mpin_id: tp.data.storageId,
+    signature: tp.data.signature,
+  });
   const tp2 = await call(base, 'GET', `${phone.settings.certivoxURL}timePermit?${q}`);
   assert.equal(tp2.status, 200, tp2.text);
   const timePermit = mpin.recombineG1(fromHex(tp.data.timePermit), fromHex(tp2.data.timePermit));
   const c1 = mpin.client1({ mpinId: fromHex(phone.mpinId), pin, token: phone.token, date: tp.data.date, timePermit });
-  const p1 = await call(base, 'POST', '/rps/pass1', { mpin_id: phone.mpinId, U: toHex(c1.u), UT: toHex(c1.ut), pass: 1 });
+  const p1 = await call(base, 'POST', '/rps/pass1', {
+    mpin_id: phone.mpinId,
+    U: toHex(c1.u),
+    UT: toHex(c1.ut),
+    pass: 1,
+  });
   assert.equal(p1.status, 200, p1.text);
   const v = mpin.client2(c1.x, fromHex(p1.data.y), c1.sec);
-  const p2 = await call(base, 'POST', '/rps/pass2', { mpin_id: phone.mpinId, V: toHex(v), WID: accessNumber, OTP: false, pass: 2 });
+  const p2 = await call(base, 'POST', '/rps/pass2', {
+    mpin_id: phone.mpinId,
+    V: toHex(v),
+    WID: accessNumber,
+    OTP: false,
+    pass: 2,
+  });
   assert.equal(p2.status, 200, p2.text);
-  return call(base, 'POST', '/rps/authenticate', { mpinResponse: { version: '0.3', authOTT: p2.data.authOTT, pass: 2 } });
+  return call(base, 'POST', '/rps/authenticate', {
+    mpinResponse: { version: '0.3', authOTT: p2.data.authOTT, pass: 2 },
+  });
 }
 
 const text = (page, selector) => page.$eval(selector, (el) => el.textContent.trim());
 const state = (page, selector) => page.$eval(selector, (el) => el.dataset.mpinState);
-const waitState = (page, selector, value, timeout = 15_000) => page.waitForSelector(`${selector}[data-mpin-state="${value}"]`, { timeout });
+const waitState = (page, selector, value, timeout = 15_000) =>
+  page.waitForSelector(`${selector}[data-mpin-state="${value}"]`, { timeout });
 const waitText = (page, selector, part, timeout = 15_000) =>
   page.waitForFunction((s, p) => document.querySelector(s)?.textContent.includes(p), { timeout }, selector, part);
 
@@ -118,7 +153,12 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
     server = await startDemo();
     base = server.publicUrl;
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-demo-e2e-chromium-'));
-    browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, userDataDir: profile, args: CHROMIUM_FLAGS });
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      userDataDir: profile,
+      args: CHROMIUM_FLAGS,
+    });
     page = await browser.newPage();
   });
   after(async () => {
@@ -130,7 +170,11 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
   it('registers an identity in this browser through the e-mailed activation link', async () => {
     await page.goto(`${base}/`);
     await waitState(page, '#mpin-pinpad', 'register');
-    assert.equal(await page.$eval('#mpin-device-name-field', (el) => el.hidden), false, 'setDeviceName is on by default');
+    assert.equal(
+      await page.$eval('#mpin-device-name-field', (el) => el.hidden),
+      false,
+      'setDeviceName is on by default',
+    );
     assert.match(await page.$eval('#mpin-device-name', (el) => el.value), /^linChrome$/);
     await page.type('#mpin-email', 'Alice@Example.test');
     await page.$eval('#mpin-device-name', (el) => (el.value = ''));
@@ -157,7 +201,6 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
     assert.match(await text(mailPage, '#activation-result'), /Your e-mail address is confirmed/);
     await page.bringToFront(); // headless Chromium loses what is sent to a background tab
 
-
     await page.click('#mpin-confirmed');
     await waitState(page, '#mpin-pinpad', 'setup-pin');
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'mpin-new-pin');
@@ -166,7 +209,10 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
     await page.type('#mpin-new-pin', '34');
     await page.keyboard.press('Enter');
     await waitState(page, '#mpin-pinpad', 'pin');
-    assert.match(await text(page, '#mpin-status'), /Congratulations! Your M-Pin identity alice@example\.test is set up/);
+    assert.match(
+      await text(page, '#mpin-status'),
+      /Congratulations! Your M-Pin identity alice@example\.test is set up/,
+    );
 
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('mpinjs')));
     const accounts = Object.entries(stored.accounts);
@@ -175,13 +221,17 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
     assert.match(Buffer.from(mpinId, 'hex').toString('utf8'), /"userID": "alice@example\.test"/);
     assert.equal(account.state, 'REGISTERED');
     assert.match(account.token, /^04[0-9a-f]{128}$/);
-    for (const key of Object.keys(account)) assert.ok(['regOTT', 'state', 'token', 'timePermitCache'].includes(key), `stored ${key}`);
+    for (const key of Object.keys(account))
+      assert.ok(['regOTT', 'state', 'token', 'timePermitCache'].includes(key), `stored ${key}`);
 
     // the registration is complete, so the link is used up
     await mailPage.bringToFront();
     await mailPage.goto(link);
     await Promise.all([mailPage.waitForNavigation(), mailPage.click('#activation-form button')]);
-    assert.equal(await text(mailPage, '#activation-result'), 'This verification link has already been used or has expired!');
+    assert.equal(
+      await text(mailPage, '#activation-result'),
+      'This verification link has already been used or has expired!',
+    );
     await mailPage.close();
     await page.bringToFront();
   });
@@ -238,14 +288,20 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
 
   it('returns the PC to the home page when the phone signs out', async () => {
     const navigation = page.waitForNavigation({ timeout: 20_000 });
-    const res = await fetch(new URL(phone.logout.logoutURL, base), { method: 'POST', body: JSON.stringify(phone.logout.logoutData) });
+    const res = await fetch(new URL(phone.logout.logoutURL, base), {
+      method: 'POST',
+      body: JSON.stringify(phone.logout.logoutData),
+    });
     assert.equal(res.status, 200);
     assert.equal(await res.text(), '');
     await navigation;
     assert.equal(new URL(page.url()).search, '?m=logged-out');
     assert.equal(await text(page, '.flash'), 'You have been logged out!');
     // a second sign-out of the same session fails
-    const again = await fetch(new URL(phone.logout.logoutURL, base), { method: 'POST', body: JSON.stringify(phone.logout.logoutData) });
+    const again = await fetch(new URL(phone.logout.logoutURL, base), {
+      method: 'POST',
+      body: JSON.stringify(phone.logout.logoutData),
+    });
     assert.equal(again.status, 400);
   });
 
@@ -272,7 +328,10 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
       if (i < 3) await waitText(page, '#mpin-status', 'Incorrect PIN!');
     }
     await waitState(page, '#mpin-pinpad', 'blocked');
-    assert.match(await text(page, '#mpin-blocked-message'), /wrong PIN too many times\. Your M-Pin identity alice@example\.test has been revoked\./);
+    assert.match(
+      await text(page, '#mpin-blocked-message'),
+      /wrong PIN too many times\. Your M-Pin identity alice@example\.test has been revoked\./,
+    );
     const stored = await page.evaluate(() => JSON.parse(localStorage.getItem('mpinjs')));
     assert.deepEqual(stored.accounts, {}, 'the blocked identity is deleted from the browser');
   });
@@ -286,7 +345,12 @@ describe('an expired access number', { timeout: 60_000 }, () => {
   before(async () => {
     server = await startDemo({ ACCESS_NUMBER_TTL_SECONDS: '5', ACCESS_NUMBER_GRACE_SECONDS: '0' });
     profile = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-demo-e2e-chromium-'));
-    browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, userDataDir: profile, args: CHROMIUM_FLAGS });
+    browser = await puppeteer.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      headless: true,
+      userDataDir: profile,
+      args: CHROMIUM_FLAGS,
+    });
   });
   after(async () => {
     await browser?.close();

@@ -9,7 +9,17 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from './helpers.mjs';
-import { activateOnPc as activate, chromeBuildWithHostGranted, click, clickInClosedShadowRoot, fill, launchPc, pcAccessNumber, startGuideServer, waitForText } from './guide.mjs';
+import {
+  activateOnPc as activate,
+  chromeBuildWithHostGranted,
+  click,
+  clickInClosedShadowRoot,
+  fill,
+  launchPc,
+  pcAccessNumber,
+  startGuideServer,
+  waitForText,
+} from './guide.mjs';
 
 const EMAIL = 'phone.user@example.com';
 const PIN = '2468';
@@ -24,7 +34,8 @@ async function openPopup() {
   return page;
 }
 
-const activateOnPc = (to) => activate(pc, server.publicUrl, to, (page) => screenshot(page, 'pc-activation-confirmed.png', 'body'));
+const activateOnPc = (to) =>
+  activate(pc, server.publicUrl, to, (page) => screenshot(page, 'pc-activation-confirmed.png', 'body'));
 
 before(async () => {
   server = await startGuideServer();
@@ -114,7 +125,14 @@ describe('the M-Pin mobile guide in Chromium', () => {
     await screenshot(site, 'phone-site-offer.png', 'body');
     await clickInClosedShadowRoot(site, 'Sign in with M-Pin Authenticator');
     // the page's own PIN fields stay empty: the PIN never goes into the page
-    assert.deepEqual(await site.evaluate(() => [...document.querySelectorAll('#mpin-pin, #mpin-new-pin, input[type="password"]')].map((i) => i.value).filter(Boolean)), []);
+    assert.deepEqual(
+      await site.evaluate(() =>
+        [...document.querySelectorAll('#mpin-pin, #mpin-new-pin, input[type="password"]')]
+          .map((i) => i.value)
+          .filter(Boolean),
+      ),
+      [],
+    );
 
     // the PIN is typed into the extension's own page, never into the site
     const popup = await openPopup();

@@ -29,7 +29,7 @@ describe('Firefox MV2 build', { timeout: 120_000 }, () => {
     assert.equal(firefox.addonId, manifest.browser_specific_settings.gecko.id);
   });
 
-  it('renders the background\'s first screen in the popup', async () => {
+  it("renders the background's first screen in the popup", async () => {
     popup = await openFirefoxExtensionPage(firefox.browser, `${firefox.origin}/popup.html`, 'h1');
     // no service yet: the first screen asks for one
     assert.match(await popupFirstScreen(popup), /Service URL/);

@@ -15,7 +15,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { builtExtension, launchFirefox, openFirefoxExtensionPage, screenshot } from './helpers.mjs';
-import { activateOnPc as activate, click, fill, launchPc, pcAccessNumber, startGuideServer, waitForText } from './guide.mjs';
+import {
+  activateOnPc as activate,
+  click,
+  fill,
+  launchPc,
+  pcAccessNumber,
+  startGuideServer,
+  waitForText,
+} from './guide.mjs';
 
 const EMAIL = 'firefox.user@example.com';
 const PIN = '2468';
@@ -41,7 +49,11 @@ async function realClick(page, text) {
 
 /** Replaces the value of the input labelled `label`: BiDi's triple click does not select the text. */
 async function refill(page, label, value) {
-  const input = await page.waitForFunction((t) => [...document.querySelectorAll('input')].find((i) => [...i.labels].some((l) => l.textContent.trim() === t)), { timeout: 20_000 }, label);
+  const input = await page.waitForFunction(
+    (t) => [...document.querySelectorAll('input')].find((i) => [...i.labels].some((l) => l.textContent.trim() === t)),
+    { timeout: 20_000 },
+    label,
+  );
   await input.asElement().click();
   await input.evaluate((i) => i.select());
   await input.asElement().type(value);
@@ -70,7 +82,8 @@ async function clickOfferSignIn(page) {
   await page.mouse.click(point.x, point.y);
 }
 
-const activateOnPc = (to) => activate(pc, server.publicUrl, to, (page) => screenshot(page, 'firefox-pc-activation-confirmed.png', 'body'));
+const activateOnPc = (to) =>
+  activate(pc, server.publicUrl, to, (page) => screenshot(page, 'firefox-pc-activation-confirmed.png', 'body'));
 
 /** Activation on the PC, "I confirmed my email", PIN "SETUP": the popup ends on the home screen. */
 async function finishRegistration(popup, shots) {
@@ -189,7 +202,11 @@ describe('the M-Pin mobile guide in Firefox', () => {
   it('warns of wrong access numbers, and removes the identity after three wrong PINs; register again works', async () => {
     const popup = await openPopup();
     await waitForText(popup, /signed in|signed out|Sign in with this M-Pin/);
-    if (await popup.evaluate(() => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Start Over'))) {
+    if (
+      await popup.evaluate(() =>
+        [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === 'Start Over'),
+      )
+    ) {
       await click(popup, 'Start Over');
     }
     await click(popup, 'Sign in with this M-Pin');

@@ -12,7 +12,16 @@ register();
 const { startServer } = await import('../../server/app.ts');
 const { loadConfig } = await import('../../server/config.ts');
 
-export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'];
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
 
 /**
  * The real server on free ports with a fresh DATA_DIR (or `env.DATA_DIR`, e.g. to restart a server on its data with
@@ -20,7 +29,9 @@ export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic'
  */
 export async function startGuideServer(env = {}) {
   const dataDir = env.DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-guide-'));
-  const server = await startServer(loadConfig({ PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }));
+  const server = await startServer(
+    loadConfig({ PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env }),
+  );
   return {
     ...server,
     dataDir,
@@ -34,7 +45,12 @@ export async function startGuideServer(env = {}) {
 /** The "PC": a plain Chromium without the extension. */
 export async function launchPc() {
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-pc-'));
-  const browser = await puppeteer.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', headless: true, args: CHROMIUM_FLAGS, userDataDir });
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    userDataDir,
+  });
   return {
     browser,
     async close() {
@@ -62,7 +78,11 @@ export function chromeBuildWithHostGranted() {
 export /** Waits for `pattern` in the page's text; on time-out the error says what the page showed instead. */
 async function waitForText(page, pattern, timeout = 20_000) {
   try {
-    await page.waitForFunction((src) => new RegExp(src, 'i').test(document.body.innerText), { timeout }, pattern.source);
+    await page.waitForFunction(
+      (src) => new RegExp(src, 'i').test(document.body.innerText),
+      { timeout },
+      pattern.source,
+    );
   } catch (e) {
     const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?');
     throw new Error(`waited for ${pattern} but the page shows: ${shown.slice(0, 400)}`, { cause: e });
@@ -71,17 +91,29 @@ async function waitForText(page, pattern, timeout = 20_000) {
 export /** Clicks the enabled button whose text is exactly `text` (the guide's words). */
 async function click(page, text) {
   try {
-    await page.waitForFunction((t) => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === t && !b.disabled), { timeout: 20_000 }, text);
+    await page.waitForFunction(
+      (t) => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === t && !b.disabled),
+      { timeout: 20_000 },
+      text,
+    );
   } catch (e) {
     const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?');
     throw new Error(`no enabled button "${text}"; the page shows: ${shown.slice(0, 400)}`, { cause: e });
   }
-  await page.evaluate((t) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === t && !b.disabled).click(), text);
+  await page.evaluate(
+    (t) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === t && !b.disabled).click(),
+    text,
+  );
 }
 export /** Types into the input whose label matches `pattern`. */
 async function fill(page, pattern, value) {
   const handle = await page.waitForFunction(
-    (src) => [...document.querySelectorAll('input')].find((i) => new RegExp(src, 'i').test([...(i.labels ?? [])].map((l) => l.textContent).join(' ') + ' ' + (i.getAttribute('aria-label') ?? ''))),
+    (src) =>
+      [...document.querySelectorAll('input')].find((i) =>
+        new RegExp(src, 'i').test(
+          [...(i.labels ?? [])].map((l) => l.textContent).join(' ') + ' ' + (i.getAttribute('aria-label') ?? ''),
+        ),
+      ),
     { timeout: 20_000 },
     pattern.source,
   );
@@ -101,14 +133,22 @@ async function clickInClosedShadowRoot(page, text) {
       const stack = [root];
       while (stack.length) {
         const node = stack.pop();
-        const label = (node.children ?? []).filter((c) => c.nodeType === 3).map((c) => c.nodeValue).join('').trim();
+        const label = (node.children ?? [])
+          .filter((c) => c.nodeType === 3)
+          .map((c) => c.nodeValue)
+          .join('')
+          .trim();
         if (node.nodeName === 'BUTTON' && label === text) {
           const { model } = await client.send('DOM.getBoxModel', { nodeId: node.nodeId });
           const [x1, y1, , , x3, y3] = model.content;
           await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
           return;
         }
-        stack.push(...(node.children ?? []), ...(node.shadowRoots ?? []), ...(node.contentDocument ? [node.contentDocument] : []));
+        stack.push(
+          ...(node.children ?? []),
+          ...(node.shadowRoots ?? []),
+          ...(node.contentDocument ? [node.contentDocument] : []),
+        );
       }
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -143,6 +183,9 @@ export async function activateOnPc(pcBrowser, base, to, shot) {
 export async function pcAccessNumber(pcBrowser, base) {
   const page = await pcBrowser.newPage();
   await page.goto(`${base}/phone-login`);
-  await page.waitForFunction(() => /^[0-9]{7}$/.test(document.querySelector('#access-number')?.textContent?.trim() ?? ''), { timeout: 20_000 });
+  await page.waitForFunction(
+    () => /^[0-9]{7}$/.test(document.querySelector('#access-number')?.textContent?.trim() ?? ''),
+    { timeout: 20_000 },
+  );
   return { page, accessNumber: await page.$eval('#access-number', (e) => e.textContent.trim()) };
 }

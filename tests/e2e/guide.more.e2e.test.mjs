@@ -12,7 +12,16 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { launchChromium, screenshot } from './helpers.mjs';
-import { activateOnPc, chromeBuildWithHostGranted, click, fill, launchPc, pcAccessNumber, startGuideServer, waitForText } from './guide.mjs';
+import {
+  activateOnPc,
+  chromeBuildWithHostGranted,
+  click,
+  fill,
+  launchPc,
+  pcAccessNumber,
+  startGuideServer,
+  waitForText,
+} from './guide.mjs';
 
 const { runAdmin } = await import('../../server/admin.ts');
 
@@ -37,17 +46,37 @@ async function openPopup(browser = phone) {
 /** Clicks the enabled button whose aria-label matches `pattern` (the menu icon, the pencil next to an identity). */
 async function clickLabelled(page, pattern) {
   try {
-    await page.waitForFunction((src) => [...document.querySelectorAll('button[aria-label]')].some((b) => new RegExp(src, 'i').test(b.getAttribute('aria-label')) && !b.disabled), { timeout: 20_000 }, pattern.source);
+    await page.waitForFunction(
+      (src) =>
+        [...document.querySelectorAll('button[aria-label]')].some(
+          (b) => new RegExp(src, 'i').test(b.getAttribute('aria-label')) && !b.disabled,
+        ),
+      { timeout: 20_000 },
+      pattern.source,
+    );
   } catch (e) {
     throw new Error(`no enabled button labelled ${pattern}`, { cause: e });
   }
-  await page.evaluate((src) => [...document.querySelectorAll('button[aria-label]')].find((b) => new RegExp(src, 'i').test(b.getAttribute('aria-label')) && !b.disabled).click(), pattern.source);
+  await page.evaluate(
+    (src) =>
+      [...document.querySelectorAll('button[aria-label]')]
+        .find((b) => new RegExp(src, 'i').test(b.getAttribute('aria-label')) && !b.disabled)
+        .click(),
+    pattern.source,
+  );
 }
 
 /** In the menu: selects the identity whose line shows `userId`. */
 async function selectInMenu(page, userId) {
-  await page.waitForFunction((u) => [...document.querySelectorAll('button.select')].some((b) => b.textContent.includes(u) && !b.disabled), { timeout: 20_000 }, userId);
-  await page.evaluate((u) => [...document.querySelectorAll('button.select')].find((b) => b.textContent.includes(u)).click(), userId);
+  await page.waitForFunction(
+    (u) => [...document.querySelectorAll('button.select')].some((b) => b.textContent.includes(u) && !b.disabled),
+    { timeout: 20_000 },
+    userId,
+  );
+  await page.evaluate(
+    (u) => [...document.querySelectorAll('button.select')].find((b) => b.textContent.includes(u)).click(),
+    userId,
+  );
 }
 
 const menuUsers = (page) => page.$$eval('button.select .user', (els) => els.map((e) => e.textContent.trim()));
@@ -55,7 +84,10 @@ const menuUsers = (page) => page.$$eval('button.select .user', (els) => els.map(
 /** Activation links mailed to `to`, all of them. */
 async function linksTo(base, to) {
   const mails = await (await fetch(`${base}/mailbox.json`)).json();
-  return mails.filter((m) => m.to === to).map((m) => m.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0]).filter(Boolean);
+  return mails
+    .filter((m) => m.to === to)
+    .map((m) => m.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0])
+    .filter(Boolean);
 }
 
 /** The PC opens the first activation link to `to` that is not in `seen` and presses "Confirm and activate". */
@@ -160,7 +192,11 @@ async function openPopupAfterStop() {
       const worker = (await cdp.send('Target.getTargets')).targetInfos.find(isOurWorker);
       if (worker) {
         const { sessionId } = await cdp.send('Target.attachToTarget', { targetId: worker.targetId, flatten: true });
-        await cdp.connection().session(sessionId)?.send('Runtime.runIfWaitingForDebugger').catch(() => {});
+        await cdp
+          .connection()
+          .session(sessionId)
+          ?.send('Runtime.runIfWaitingForDebugger')
+          .catch(() => {});
         await cdp.send('Target.detachFromTarget', { sessionId }).catch(() => {});
         return popup;
       }
@@ -393,7 +429,13 @@ describe('an access number left to expire (a server with a 5 s TTL and no grace)
     await waitForText(pcPage, /expired/);
     await screenshot(pcPage, 'pc-access-number-expired.png', 'body');
     await pcPage.click('#access-number-new');
-    await pcPage.waitForFunction((old) => /^[0-9]{7}$/.test(document.querySelector('#access-number')?.textContent?.trim() ?? '') && document.querySelector('#access-number').textContent.trim() !== old, { timeout: 20_000 }, accessNumber);
+    await pcPage.waitForFunction(
+      (old) =>
+        /^[0-9]{7}$/.test(document.querySelector('#access-number')?.textContent?.trim() ?? '') &&
+        document.querySelector('#access-number').textContent.trim() !== old,
+      { timeout: 20_000 },
+      accessNumber,
+    );
     await pcPage.close();
     await popup.close();
   });

@@ -63,7 +63,10 @@ export async function launchChromium(extDir) {
       args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`],
     });
     const target = await browser.waitForTarget(
-      (t) => t.type() === 'service_worker' && t.url().startsWith('chrome-extension://') && t.url().endsWith('/background.js'),
+      (t) =>
+        t.type() === 'service_worker' &&
+        t.url().startsWith('chrome-extension://') &&
+        t.url().endsWith('/background.js'),
       { timeout: 20_000 },
     );
     const extensionId = new URL(target.url()).host;
@@ -71,7 +74,9 @@ export async function launchChromium(extDir) {
     // The target can be reported before the worker's extension APIs are bound (seen once in CI on a loaded
     // machine: "chrome is not defined"); wait until they are.
     for (let i = 0; ; i++) {
-      const ready = await worker.evaluate(() => typeof chrome !== 'undefined' && Boolean(chrome.runtime?.id)).catch(() => false);
+      const ready = await worker
+        .evaluate(() => typeof chrome !== 'undefined' && Boolean(chrome.runtime?.id))
+        .catch(() => false);
       if (ready) break;
       if (i >= 100) throw new Error('the extension service worker never got its chrome.* APIs');
       await new Promise((r) => setTimeout(r, 100));

@@ -36,7 +36,11 @@ function zipEntries(file) {
     assert.equal(buf.readUInt32LE(at), 0x02014b50, `${file}: bad central directory entry ${i}`);
     const nameLength = buf.readUInt16LE(at + 28);
     const name = buf.toString('utf8', at + 46, at + 46 + nameLength);
-    entries.set(name, { method: buf.readUInt16LE(at + 10), size: buf.readUInt32LE(at + 20), offset: buf.readUInt32LE(at + 42) });
+    entries.set(name, {
+      method: buf.readUInt16LE(at + 10),
+      size: buf.readUInt32LE(at + 20),
+      offset: buf.readUInt32LE(at + 42),
+    });
     at += 46 + nameLength + buf.readUInt16LE(at + 30) + buf.readUInt16LE(at + 32);
   }
   return { buf, entries };
@@ -68,16 +72,25 @@ describe('packaging for the stores', () => {
     await run('npm', ['run', 'zip'], { cwd: ROOT, maxBuffer: 32 << 20 });
   });
 
-  for (const [browser, manifestVersion] of [['chrome', 3], ['firefox', 2]]) {
+  for (const [browser, manifestVersion] of [
+    ['chrome', 3],
+    ['firefox', 2],
+  ]) {
     it(`npm run zip writes the ${browser} zip with manifest.json at its root`, () => {
-      assert.ok(fs.existsSync(ZIPS[browser]), `${ZIPS[browser]} is missing; .output has: ${fs.readdirSync(OUTPUT).join(', ')}`);
+      assert.ok(
+        fs.existsSync(ZIPS[browser]),
+        `${ZIPS[browser]} is missing; .output has: ${fs.readdirSync(OUTPUT).join(', ')}`,
+      );
       const zip = zipEntries(ZIPS[browser]);
       const manifest = JSON.parse(zipText(zip, 'manifest.json'));
       assert.equal(manifest.name, 'M-Pin Authenticator');
       assert.equal(manifest.version, pkg.version);
       assert.equal(manifest.manifest_version, manifestVersion);
       assert.equal(Boolean(manifest.browser_specific_settings?.gecko?.id), browser === 'firefox');
-      assert.ok(zip.entries.has(manifestVersion === 3 ? 'background.js' : manifest.background.scripts[0]), 'the background script is in the zip');
+      assert.ok(
+        zip.entries.has(manifestVersion === 3 ? 'background.js' : manifest.background.scripts[0]),
+        'the background script is in the zip',
+      );
       assert.ok(zip.entries.has('popup.html'), 'the popup is in the zip');
     });
   }
@@ -85,7 +98,9 @@ describe('packaging for the stores', () => {
   it('npm run zip writes the sources zip for Firefox review, without tests or the server', () => {
     const { entries } = zipEntries(ZIPS.sources);
     assert.ok(entries.has('package.json') && entries.has('wxt.config.ts'), 'the sources zip can rebuild the extension');
-    const leaked = [...entries.keys()].filter((name) => /^(tests|server|node_modules|\.output|docs\/screenshots)\//.test(name));
+    const leaked = [...entries.keys()].filter((name) =>
+      /^(tests|server|node_modules|\.output|docs\/screenshots)\//.test(name),
+    );
     assert.deepEqual(leaked, []);
   });
 
@@ -94,7 +109,11 @@ describe('packaging for the stores', () => {
     assert.deepEqual(report.errors.map(describeIssue), []);
     assert.equal(report.summary.errors, 0);
     const unexplained = report.warnings.filter((w) => !EXPLAINED_WARNINGS.has(w.code));
-    assert.deepEqual(unexplained.map(describeIssue), [], 'a new lint warning: fix it, or explain it in the README and add it here');
+    assert.deepEqual(
+      unexplained.map(describeIssue),
+      [],
+      'a new lint warning: fix it, or explain it in the README and add it here',
+    );
   });
 
   it('the lint check sees errors: a copy of the build without manifest_version fails it', async () => {

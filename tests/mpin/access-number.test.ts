@@ -101,7 +101,19 @@ describe('weighted mod-11 check digit (cSum 1)', () => {
   });
 
   it('rejects numbers of the wrong length and non-digits, and throws only for non-strings', () => {
-    for (const n of ['', '424170', '42417030', '04241703', '424170a', '4241-03', ' 424170', '424170 ', '４２４１７０３', '4241.03', '+241703'])
+    for (const n of [
+      '',
+      '424170',
+      '42417030',
+      '04241703',
+      '424170a',
+      '4241-03',
+      ' 424170',
+      '424170 ',
+      '４２４１７０３',
+      '4241.03',
+      '+241703',
+    ])
       expect(isValidAccessNumber(n), JSON.stringify(n)).toBe(false);
     for (const v of [4241703, null, undefined, ['4241703']])
       expect(() => isValidAccessNumber(v as never)).toThrow(MpinInputError);
@@ -203,7 +215,9 @@ describe('legacy check digit (cSum ≠ 1)', () => {
       fc.property(fc.stringMatching(/^[0-9]{1,14}$/), (lead) => {
         const expected = Number(((BigInt(lead) * 11n) % 99991n) % 10n);
         expect(legacyCheckDigit(lead)).toBe(expected);
-        expect(isValidAccessNumber(lead + expected, { digits: lead.length + 1, useCheckSum: true, cSum: 2 })).toBe(true);
+        expect(isValidAccessNumber(lead + expected, { digits: lead.length + 1, useCheckSum: true, cSum: 2 })).toBe(
+          true,
+        );
       }),
       { numRuns: 1000 },
     );

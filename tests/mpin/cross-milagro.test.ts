@@ -178,47 +178,67 @@ for (const permits of [true, false]) {
   const cases = permits ? 8 : 5;
 
   describe(`two-pass M-Pin across implementations, ${title}`, () => {
-    it('our client1/client2 against milagro SERVER_1/SERVER_2: right PIN 0, wrong PIN -19', { timeout: TIMEOUT }, () => {
-      for (let i = 0; i < cases; i++) {
-        const id = register();
-        const date = permits ? id.date : 0;
-        const token = mpin.extractPin(id.mpinId, id.pin, id.clientSecret);
-        const { hid, htid } = milagro.server1(id.mpinId, date);
-        for (const [pin, expected] of [
-          [id.pin, MILAGRO_OK],
-          [wrongPin(id.pin), MILAGRO_BAD_PIN],
-        ] as const) {
-          const c = ourClient(id, token, pin, date);
-          const label = describeIdentity(id, { date, tryPin: pin, x: c.x, y: c.y });
-          if (permits) defined(c.ut, 'ut');
-          else expect(c.ut, label).toBeUndefined();
-          const result = milagro.server2({ date, hid, htid, y: c.y, serverSecret: id.serverSecret, u: c.u, ut: c.ut, v: c.v });
-          expect(result, label).toBe(expected);
+    it(
+      'our client1/client2 against milagro SERVER_1/SERVER_2: right PIN 0, wrong PIN -19',
+      { timeout: TIMEOUT },
+      () => {
+        for (let i = 0; i < cases; i++) {
+          const id = register();
+          const date = permits ? id.date : 0;
+          const token = mpin.extractPin(id.mpinId, id.pin, id.clientSecret);
+          const { hid, htid } = milagro.server1(id.mpinId, date);
+          for (const [pin, expected] of [
+            [id.pin, MILAGRO_OK],
+            [wrongPin(id.pin), MILAGRO_BAD_PIN],
+          ] as const) {
+            const c = ourClient(id, token, pin, date);
+            const label = describeIdentity(id, { date, tryPin: pin, x: c.x, y: c.y });
+            if (permits) defined(c.ut, 'ut');
+            else expect(c.ut, label).toBeUndefined();
+            const result = milagro.server2({
+              date,
+              hid,
+              htid,
+              y: c.y,
+              serverSecret: id.serverSecret,
+              u: c.u,
+              ut: c.ut,
+              v: c.v,
+            });
+            expect(result, label).toBe(expected);
+          }
         }
-      }
-    });
+      },
+    );
 
-    it('milagro CLIENT_1/CLIENT_2 against our server1/server2 and createVerifier().verify', { timeout: TIMEOUT }, () => {
-      for (let i = 0; i < cases; i++) {
-        const id = register();
-        const date = permits ? id.date : 0;
-        const token = milagro.extractPin(id.mpinId, id.pin, id.clientSecret);
-        const verifier = mpin.createVerifier(id.serverSecret);
-        const { hid, htid } = mpin.server1(id.mpinId, date);
-        expect(hex(hid)).toBe(hex(milagro.server1(id.mpinId, date).hid));
-        if (permits) expect(hex(defined(htid, 'htid'))).toBe(hex(defined(milagro.server1(id.mpinId, date).htid, 'htid')));
-        for (const [pin, expected] of [
-          [id.pin, true],
-          [wrongPin(id.pin), false],
-        ] as const) {
-          const c = milagroClient(id, token, pin, date);
-          const label = describeIdentity(id, { date, tryPin: pin, x: c.x, y: c.y });
-          const pass2 = { date, y: c.y, u: c.u, ut: c.ut, v: c.v };
-          expect(mpin.server2({ ...pass2, hid, htid, serverSecret: id.serverSecret }), `server2 ${label}`).toBe(expected);
-          expect(verifier.verify({ ...pass2, mpinId: id.mpinId }), `verify ${label}`).toBe(expected);
+    it(
+      'milagro CLIENT_1/CLIENT_2 against our server1/server2 and createVerifier().verify',
+      { timeout: TIMEOUT },
+      () => {
+        for (let i = 0; i < cases; i++) {
+          const id = register();
+          const date = permits ? id.date : 0;
+          const token = milagro.extractPin(id.mpinId, id.pin, id.clientSecret);
+          const verifier = mpin.createVerifier(id.serverSecret);
+          const { hid, htid } = mpin.server1(id.mpinId, date);
+          expect(hex(hid)).toBe(hex(milagro.server1(id.mpinId, date).hid));
+          if (permits)
+            expect(hex(defined(htid, 'htid'))).toBe(hex(defined(milagro.server1(id.mpinId, date).htid, 'htid')));
+          for (const [pin, expected] of [
+            [id.pin, true],
+            [wrongPin(id.pin), false],
+          ] as const) {
+            const c = milagroClient(id, token, pin, date);
+            const label = describeIdentity(id, { date, tryPin: pin, x: c.x, y: c.y });
+            const pass2 = { date, y: c.y, u: c.u, ut: c.ut, v: c.v };
+            expect(mpin.server2({ ...pass2, hid, htid, serverSecret: id.serverSecret }), `server2 ${label}`).toBe(
+              expected,
+            );
+            expect(verifier.verify({ ...pass2, mpinId: id.mpinId }), `verify ${label}`).toBe(expected);
+          }
         }
-      }
-    });
+      },
+    );
   });
 }
 
@@ -260,47 +280,51 @@ describe('one-pass M-Pin across implementations', () => {
     }
   });
 
-  it('our clientOnePass against milagro SERVER, and milagro CLIENT against our serverOnePass', { timeout: TIMEOUT }, () => {
-    for (let i = 0; i < 8; i++) {
-      const id = register();
-      const date = i < 5 ? id.date : 0;
-      const timeValue = randomTimeValue();
-      const token = mpin.extractPin(id.mpinId, id.pin, id.clientSecret);
-      const timePermit = date ? id.timePermit : undefined;
-      const wrong = wrongPin(id.pin);
+  it(
+    'our clientOnePass against milagro SERVER, and milagro CLIENT against our serverOnePass',
+    { timeout: TIMEOUT },
+    () => {
+      for (let i = 0; i < 8; i++) {
+        const id = register();
+        const date = i < 5 ? id.date : 0;
+        const timeValue = randomTimeValue();
+        const token = mpin.extractPin(id.mpinId, id.pin, id.clientSecret);
+        const timePermit = date ? id.timePermit : undefined;
+        const wrong = wrongPin(id.pin);
 
-      for (const [pin, right] of [
-        [id.pin, true],
-        [wrong, false],
-      ] as const) {
-        const label = describeIdentity(id, { date, timeValue, tryPin: pin });
+        for (const [pin, right] of [
+          [id.pin, true],
+          [wrong, false],
+        ] as const) {
+          const label = describeIdentity(id, { date, timeValue, tryPin: pin });
 
-        const ours = mpin.clientOnePass({ mpinId: id.mpinId, pin, token, date, timePermit, timeValue });
-        const atMilagro = milagro.serverOnePass({
-          mpinId: id.mpinId,
-          date,
-          timeValue,
-          serverSecret: id.serverSecret,
-          u: ours.u,
-          ut: ours.ut,
-          v: ours.v,
-        });
-        expect(atMilagro, `milagro SERVER ${label} x=${hex(ours.x)}`).toBe(right ? MILAGRO_OK : MILAGRO_BAD_PIN);
+          const ours = mpin.clientOnePass({ mpinId: id.mpinId, pin, token, date, timePermit, timeValue });
+          const atMilagro = milagro.serverOnePass({
+            mpinId: id.mpinId,
+            date,
+            timeValue,
+            serverSecret: id.serverSecret,
+            u: ours.u,
+            ut: ours.ut,
+            v: ours.v,
+          });
+          expect(atMilagro, `milagro SERVER ${label} x=${hex(ours.x)}`).toBe(right ? MILAGRO_OK : MILAGRO_BAD_PIN);
 
-        const theirs = milagro.clientOnePass({ mpinId: id.mpinId, pin, token, date, timePermit, timeValue });
-        const atOurs = mpin.serverOnePass({
-          mpinId: id.mpinId,
-          date,
-          timeValue,
-          serverSecret: id.serverSecret,
-          u: theirs.u,
-          ut: theirs.ut,
-          v: theirs.v,
-        });
-        expect(atOurs, `our serverOnePass ${label} x=${hex(theirs.x)}`).toBe(right);
+          const theirs = milagro.clientOnePass({ mpinId: id.mpinId, pin, token, date, timePermit, timeValue });
+          const atOurs = mpin.serverOnePass({
+            mpinId: id.mpinId,
+            date,
+            timeValue,
+            serverSecret: id.serverSecret,
+            u: theirs.u,
+            ut: theirs.ut,
+            v: theirs.v,
+          });
+          expect(atOurs, `our serverOnePass ${label} x=${hex(theirs.x)}`).toBe(right);
+        }
       }
-    }
-  });
+    },
+  );
 
   it('clientOnePass for a given x equals milagro CLIENT byte for byte', { timeout: TIMEOUT }, () => {
     for (let i = 0; i < 8; i++) {

@@ -111,8 +111,16 @@ const badG1: [string, unknown, RegExp][] = [
   ['prefix 03', withByte(g1, 0, () => 3), /prefix 04/],
   ['prefix 00', withByte(g1, 0, () => 0), /prefix 04/],
   ['x = p', cat(Uint8Array.of(4), be32(p), be32(g1Affine.y)), /not below the field prime/],
-  ['x + p (same point mod p)', cat(Uint8Array.of(4), be32(g1Affine.x + p), be32(g1Affine.y)), /not below the field prime/],
-  ['y + p (same point mod p)', cat(Uint8Array.of(4), be32(g1Affine.x), be32(g1Affine.y + p)), /not below the field prime/],
+  [
+    'x + p (same point mod p)',
+    cat(Uint8Array.of(4), be32(g1Affine.x + p), be32(g1Affine.y)),
+    /not below the field prime/,
+  ],
+  [
+    'y + p (same point mod p)',
+    cat(Uint8Array.of(4), be32(g1Affine.x), be32(g1Affine.y + p)),
+    /not below the field prime/,
+  ],
   ['x = 2²⁵⁶ − 1', cat(Uint8Array.of(4), new Uint8Array(32).fill(255), be32(1n)), /not below the field prime/],
   ['a flipped bit of y', withByte(g1, 64, (b) => b ^ 1), /not a point on BN254CX/],
   ['a flipped bit of x', withByte(g1, 1 + 17, (b) => b ^ 0x80), /not a point on BN254CX/],
@@ -134,7 +142,12 @@ function nonSubgroupG2(): Uint8Array {
       continue;
     }
     const Q = G2.fromAffine({ x, y });
-    if (!Q.multiplyUnsafe(r - 1n).add(Q).is0()) return cat(...[x.c0, x.c1, y.c0, y.c1].map(be32));
+    if (
+      !Q.multiplyUnsafe(r - 1n)
+        .add(Q)
+        .is0()
+    )
+      return cat(...[x.c0, x.c1, y.c0, y.c1].map(be32));
   }
 }
 
@@ -163,7 +176,10 @@ const badScalarAnyZero: [string, unknown, RegExp][] = [
   ['2²⁵⁶ − 1', new Uint8Array(32).fill(255), /not below the group order r/],
   ...nonBytes.map(([l, v]): [string, unknown, RegExp] => [l, v, /expected Uint8Array/]),
 ];
-const badScalar: [string, unknown, RegExp][] = [...badScalarAnyZero, ['zero', new Uint8Array(32), /zero is not allowed/]];
+const badScalar: [string, unknown, RegExp][] = [
+  ...badScalarAnyZero,
+  ['zero', new Uint8Array(32), /zero is not allowed/],
+];
 
 const badPins: unknown[] = [-1, 10000, 12345, 1.5, NaN, Infinity, '1234', null, undefined, 1234n];
 const badDates: unknown[] = [-1, 2 ** 32, 1.5, NaN, Infinity, '17085', null];
@@ -267,7 +283,8 @@ describe('G1 encodings', () => {
 
 describe('G2 encodings', () => {
   it.each(g2Takers)('%s rejects every bad G2 encoding, and its absence', (name, title, f) => {
-    for (const [label, bytes, re] of [...badG2, undef]) rejects(() => f(u(bytes)), `${name} / ${label}`, titled(title), re);
+    for (const [label, bytes, re] of [...badG2, undef])
+      rejects(() => f(u(bytes)), `${name} / ${label}`, titled(title), re);
   });
 });
 
@@ -293,14 +310,19 @@ describe('scalars', () => {
     for (const [label, bytes, re] of badScalar) rejects(() => f(u(bytes)), `${name} / ${label}`, titled(title), re);
   });
 
-  it.each(challengeTakers)('%s rejects bad lengths, values ≥ r and non-bytes (zero is a legal challenge)', (name, title, f) => {
-    for (const [label, bytes, re] of badScalarAnyZero) rejects(() => f(u(bytes)), `${name} / ${label}`, titled(title), re);
-  });
+  it.each(challengeTakers)(
+    '%s rejects bad lengths, values ≥ r and non-bytes (zero is a legal challenge)',
+    (name, title, f) => {
+      for (const [label, bytes, re] of badScalarAnyZero)
+        rejects(() => f(u(bytes)), `${name} / ${label}`, titled(title), re);
+    },
+  );
 });
 
 describe('identities', () => {
   it.each(mpinIdTakers)('%s rejects an mpinId that is not a Uint8Array', (name, title, f) => {
-    for (const [label, v] of [...nonBytes, undef]) rejects(() => f(u(v)), `${name} / ${label}`, titled(title), /expected Uint8Array/);
+    for (const [label, v] of [...nonBytes, undef])
+      rejects(() => f(u(v)), `${name} / ${label}`, titled(title), /expected Uint8Array/);
   });
 
   it.each(hashedIdTakers)('%s rejects a hashed id of the wrong length or type', (name, title, f) => {
@@ -318,7 +340,11 @@ describe('PINs, dates and time values', () => {
   });
 
   it('time permits and their points exist only for dates ≥ 1', () => {
-    rejects(() => mpin.timePermitShare(ms, 0, hashedId), 'timePermitShare date 0', /^date: expected 1\.\.4294967295, got 0/);
+    rejects(
+      () => mpin.timePermitShare(ms, 0, hashedId),
+      'timePermitShare date 0',
+      /^date: expected 1\.\.4294967295, got 0/,
+    );
     rejects(() => mpin.timePermitPoint(0, hashedId), 'timePermitPoint date 0', /^date: /);
   });
 
@@ -339,12 +365,20 @@ describe('PINs, dates and time values', () => {
 describe('missing values', () => {
   it('client1 and clientOnePass require a time permit when date ≠ 0', () => {
     rejects(() => mpin.client1({ ...client1In, timePermit: undefined }), 'client1', /time permit is required/);
-    rejects(() => mpin.clientOnePass({ ...client1In, timePermit: undefined, timeValue: TIME }), 'onePass', /time permit is required/);
+    rejects(
+      () => mpin.clientOnePass({ ...client1In, timePermit: undefined, timeValue: TIME }),
+      'onePass',
+      /time permit is required/,
+    );
   });
 
   it('server2 requires htid and ut when date ≠ 0, hid and u when date = 0', () => {
     rejects(() => mpin.server2({ ...server2In, htid: undefined }), 'no htid', /htid is required when date is not 0/);
-    rejects(() => mpin.server2({ ...server2In, htid: undefined, hid: s1.hid }), 'hid instead of htid', /htid is required/);
+    rejects(
+      () => mpin.server2({ ...server2In, htid: undefined, hid: s1.hid }),
+      'hid instead of htid',
+      /htid is required/,
+    );
     rejects(() => mpin.server2({ ...server2In, ut: undefined }), 'no ut', /ut is required when date is not 0/);
     rejects(() => mpin.server2({ ...server2In, ut: undefined, u: c1.u }), 'u instead of ut', /ut is required/);
     rejects(() => mpin.server2({ ...server20In, hid: undefined }), 'no hid', /hid is required when date is 0/);
@@ -363,26 +397,46 @@ describe('degenerate combinations', () => {
 
   it('recombineG1 / recombineG2 refuse a share added to its negation', () => {
     rejects(() => mpin.recombineG1(cs, neg(cs)), 'G1', /^recombineG1: the shares cancel out/);
-    rejects(() => mpin.recombineG2(ss, mpin.g2ToBytes(mpin.g2FromBytes(ss).negate())), 'G2', /^recombineG2: the shares cancel out/);
+    rejects(
+      () => mpin.recombineG2(ss, mpin.g2ToBytes(mpin.g2FromBytes(ss).negate())),
+      'G2',
+      /^recombineG2: the shares cancel out/,
+    );
   });
 
   it('client2 refuses x + y ≡ 0 (mod r)', () => {
     rejects(() => mpin.client2(X, mpin.scalarToBytes(r - 777n), c1.sec), 'x + y = r', /^client2: x \+ y is 0 mod r/);
-    rejects(() => mpin.client2(mpin.scalarToBytes(r - 1n), mpin.scalarToBytes(1n), c1.sec), 'r − 1 + 1', /x \+ y is 0 mod r/);
+    rejects(
+      () => mpin.client2(mpin.scalarToBytes(r - 1n), mpin.scalarToBytes(1n), c1.sec),
+      'r − 1 + 1',
+      /x \+ y is 0 mod r/,
+    );
   });
 
   it('extractPin refuses a client secret that is exactly pin·H(ID) (the token would be O)', () => {
     const pinTimesH = mpin.clientSecretShare(mpin.scalarToBytes(BigInt(PIN)), hashedId);
-    rejects(() => mpin.extractPin(id, PIN, pinTimesH), 'CS = pin·H', /^extractPin: the token would be the point at infinity/);
+    rejects(
+      () => mpin.extractPin(id, PIN, pinTimesH),
+      'CS = pin·H',
+      /^extractPin: the token would be the point at infinity/,
+    );
   });
 
   it('client1 refuses a token and permit whose SEC is the point at infinity', () => {
     // token = −pin·H(ID), no permit: SEC = O
     const negPinH = mpin.g1ToBytes(mpin.hashIdToG1(hashedId).multiply(r - BigInt(PIN)));
-    rejects(() => mpin.client1({ mpinId: id, pin: PIN, token: negPinH, date: 0 }), 'SEC = O', /^client1: SEC is the point at infinity/);
+    rejects(
+      () => mpin.client1({ mpinId: id, pin: PIN, token: negPinH, date: 0 }),
+      'SEC = O',
+      /^client1: SEC is the point at infinity/,
+    );
     // with a permit: token = −(pin·H + TP)
     const minusAll = neg(mpin.recombineG1(mpin.g1ToBytes(mpin.hashIdToG1(hashedId).multiply(BigInt(PIN))), tp));
-    rejects(() => mpin.client1({ ...client1In, token: minusAll }), 'SEC = O with permit', /SEC is the point at infinity/);
+    rejects(
+      () => mpin.client1({ ...client1In, token: minusAll }),
+      'SEC = O with permit',
+      /SEC is the point at infinity/,
+    );
   });
 
   it('a token of another identity decodes fine and is simply rejected by the server (not an input error)', () => {
@@ -409,7 +463,8 @@ describe('other helpers', () => {
       rejects(() => mpin.g1ToBytes(u(v)), 'g1ToBytes', /^g1ToBytes: /);
       rejects(() => mpin.g2ToBytes(u(v)), 'g2ToBytes', /^g2ToBytes: /);
     }
-    for (const v of [-1n, r, 2n ** 256n, 3, '3']) rejects(() => mpin.scalarToBytes(u(v)), String(v), /^scalarToBytes: /);
+    for (const v of [-1n, r, 2n ** 256n, 3, '3'])
+      rejects(() => mpin.scalarToBytes(u(v)), String(v), /^scalarToBytes: /);
   });
 
   it('randomBytes rejects lengths outside 1..65536', () => {
@@ -418,7 +473,8 @@ describe('other helpers', () => {
   });
 
   it('pinFromDigits, epochDay and formatIssued reject bad input', () => {
-    for (const v of ['42', '12345', 'abcd', '12a4', ' 123', '', '١٢٣٤']) rejects(() => pinFromDigits(v), v, /^pin: expected exactly 4 digits/);
+    for (const v of ['42', '12345', 'abcd', '12a4', ' 123', '', '١٢٣٤'])
+      rejects(() => pinFromDigits(v), v, /^pin: expected exactly 4 digits/);
     rejects(() => pinFromDigits(u(1234)), 'number', /^pin: expected a string/);
     rejects(() => pinFromDigits('1234', 5), 'length 5', /^pin length: /);
     for (const v of [new Date(NaN), '2016-10-11', 0, null]) {

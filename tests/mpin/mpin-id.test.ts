@@ -43,7 +43,12 @@ describe('buildMpinId', () => {
     expect(id.bytes).toEqual(utf8(expected));
     expect(id.hex).toBe(hexOf(expected));
     expect(id.hex).toMatch(/^[0-9a-f]+$/);
-    expect(id.fields).toEqual({ mobile: 1, issued: '2016-10-11 13:58:15.183000', userID: 'testUser', salt: '440d2399849722a1ccd3b17e622f7462' });
+    expect(id.fields).toEqual({
+      mobile: 1,
+      issued: '2016-10-11 13:58:15.183000',
+      userID: 'testUser',
+      salt: '440d2399849722a1ccd3b17e622f7462',
+    });
   });
 
   it('writes mobile 0 as 0', () => {
@@ -64,7 +69,11 @@ describe('buildMpinId', () => {
   });
 
   it('is pure ASCII and equals the json.dumps model for any userID (property)', () => {
-    const anyUnit = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), minLength: 1, maxLength: 60 });
+    const anyUnit = fc.string({
+      unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+      minLength: 1,
+      maxLength: 60,
+    });
     const codePoints = fc.string({ unit: 'binary', minLength: 1, maxLength: 60 });
     fc.assert(
       fc.property(fc.oneof(anyUnit, codePoints), fc.constantFrom<0 | 1>(0, 1), (userID, mobile) => {
@@ -125,7 +134,10 @@ describe('buildMpinId', () => {
     rejects(() => buildMpinId({ userID: 'u', mobile: 2 as never }), /^mobile: expected 0 or 1/);
     rejects(() => buildMpinId({ userID: 'u', mobile: true as never }), /^mobile: /);
     rejects(() => buildMpinId({ userID: 'u', mobile: 1, salt: new Uint8Array(8) }), /^salt: expected 16 bytes, got 8/);
-    rejects(() => buildMpinId({ userID: 'u', mobile: 1, salt: 'aa'.repeat(16) as never }), /^salt: expected Uint8Array/);
+    rejects(
+      () => buildMpinId({ userID: 'u', mobile: 1, salt: 'aa'.repeat(16) as never }),
+      /^salt: expected Uint8Array/,
+    );
     rejects(() => buildMpinId({ userID: 'u', mobile: 1, issued: new Date(NaN) }), /^issued: expected a valid Date/);
   });
 });
@@ -150,9 +162,15 @@ describe('formatIssued (Python str(datetime) in UTC)', () => {
 
 describe('parseMpinId', () => {
   it('parses the recorded example', () => {
-    const t = '{"mobile": 1, "issued": "2016-10-11 13:58:15.183121", "userID": "testUser", "salt": "440d2399849722a1ccd3b17e622f7462"}';
+    const t =
+      '{"mobile": 1, "issued": "2016-10-11 13:58:15.183121", "userID": "testUser", "salt": "440d2399849722a1ccd3b17e622f7462"}';
     const id = parseMpinId(hexOf(t));
-    expect(id.fields).toEqual({ mobile: 1, issued: '2016-10-11 13:58:15.183121', userID: 'testUser', salt: '440d2399849722a1ccd3b17e622f7462' });
+    expect(id.fields).toEqual({
+      mobile: 1,
+      issued: '2016-10-11 13:58:15.183121',
+      userID: 'testUser',
+      salt: '440d2399849722a1ccd3b17e622f7462',
+    });
     expect(id.bytes).toEqual(utf8(t));
   });
 
@@ -181,12 +199,22 @@ describe('parseMpinId', () => {
 
   it('decodes escaped and raw UTF-8 userIDs', () => {
     const salt = '"salt": "00112233445566778899aabbccddeeff"';
-    expect(parseMpinId(hexOf(`{"mobile": 1, "issued": "x", "userID": "jos\\u00e9", ${salt}}`)).fields.userID).toBe('josé');
+    expect(parseMpinId(hexOf(`{"mobile": 1, "issued": "x", "userID": "jos\\u00e9", ${salt}}`)).fields.userID).toBe(
+      'josé',
+    );
     expect(parseMpinId(hexOf(`{"mobile": 1, "issued": "x", "userID": "josé", ${salt}}`)).fields.userID).toBe('josé');
   });
 
   const obj = (o: Record<string, unknown>) =>
-    hexOf(JSON.stringify({ mobile: 1, issued: '2016-10-11 13:58:15.183121', userID: 'u', salt: '440d2399849722a1ccd3b17e622f7462', ...o }));
+    hexOf(
+      JSON.stringify({
+        mobile: 1,
+        issued: '2016-10-11 13:58:15.183121',
+        userID: 'u',
+        salt: '440d2399849722a1ccd3b17e622f7462',
+        ...o,
+      }),
+    );
 
   it('rejects non-hex, non-UTF-8, non-JSON and non-objects', () => {
     rejects(() => parseMpinId('zz'), /^mpinId: expected an even number of hex digits/);
@@ -216,9 +244,21 @@ describe('parseMpinId', () => {
   });
 
   it('rejects a bad salt or issued', () => {
-    for (const salt of ['', '00'.repeat(7), '00'.repeat(33), '0'.repeat(31), 'zz'.repeat(16), 'g0'.repeat(8), 12, null, undefined])
+    for (const salt of [
+      '',
+      '00'.repeat(7),
+      '00'.repeat(33),
+      '0'.repeat(31),
+      'zz'.repeat(16),
+      'g0'.repeat(8),
+      12,
+      null,
+      undefined,
+    ])
       rejects(() => parseMpinId(obj({ salt })), /salt/);
-    for (const ok of ['00'.repeat(8), '00'.repeat(16), '00'.repeat(32)]) expect(parseMpinId(obj({ salt: ok })).fields.salt).toBe(ok);
-    for (const issued of [undefined, 17085, null]) rejects(() => parseMpinId(obj({ issued })), /^mpinId issued: expected a string/);
+    for (const ok of ['00'.repeat(8), '00'.repeat(16), '00'.repeat(32)])
+      expect(parseMpinId(obj({ salt: ok })).fields.salt).toBe(ok);
+    for (const issued of [undefined, 17085, null])
+      rejects(() => parseMpinId(obj({ issued })), /^mpinId issued: expected a string/);
   });
 });

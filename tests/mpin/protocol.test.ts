@@ -4,7 +4,16 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bn254cx, buildMpinId, epochDay, fromHex, mpin, MpinInputError, pinFromDigits, toHex } from '@/lib/mpin/index.ts';
+import {
+  bn254cx,
+  buildMpinId,
+  epochDay,
+  fromHex,
+  mpin,
+  MpinInputError,
+  pinFromDigits,
+  toHex,
+} from '@/lib/mpin/index.ts';
 
 const { r, G1, G2 } = bn254cx;
 const sha256 = (b: Uint8Array) => new Uint8Array(createHash('sha256').update(b).digest());
@@ -51,7 +60,13 @@ interface Attempt {
 function authenticate(a: Attempt = {}) {
   const mpinId = a.mpinId ?? alice;
   const date = a.date ?? DATE;
-  const c1 = mpin.client1({ mpinId, pin: a.pin ?? PIN, token: a.token ?? A.token, date, timePermit: a.timePermit ?? tpAlice });
+  const c1 = mpin.client1({
+    mpinId,
+    pin: a.pin ?? PIN,
+    token: a.token ?? A.token,
+    date,
+    timePermit: a.timePermit ?? tpAlice,
+  });
   const y = mpin.scalarToBytes(mpin.scalarFromBytes(mpin.randomMasterSecret())); // RPS challenge
   const v = mpin.client2(c1.x, y, c1.sec);
   const serverDate = a.serverDate ?? date;
@@ -186,7 +201,14 @@ describe('two-pass M-Pin with time permits', () => {
 
   it('CLIENT_1 / CLIENT_2 compute U = x·H(ID), UT = x·(H(ID) + H_T), SEC = token + pin·H(ID) + TP, V = −(x + y)·SEC', () => {
     const x = 0x1234567n;
-    const c1 = mpin.client1({ mpinId: alice, pin: PIN, token: A.token, date: DATE, timePermit: tpAlice, x: mpin.scalarToBytes(x) });
+    const c1 = mpin.client1({
+      mpinId: alice,
+      pin: PIN,
+      token: A.token,
+      date: DATE,
+      timePermit: tpAlice,
+      x: mpin.scalarToBytes(x),
+    });
     const H = mpin.hashIdToG1(A.h);
     const HT = mpin.timePermitPoint(DATE, A.h);
     expect(c1.x).toEqual(mpin.scalarToBytes(x));
@@ -195,7 +217,13 @@ describe('two-pass M-Pin with time permits', () => {
     expect(mpin.g1FromBytes(c1.sec).equals(H.add(HT).multiply(s))).toBe(true);
     const y = 987654321n;
     const v = mpin.client2(c1.x, mpin.scalarToBytes(y), c1.sec);
-    expect(mpin.g1FromBytes(v).equals(H.add(HT).multiply((s * (x + y)) % r).negate())).toBe(true);
+    expect(
+      mpin.g1FromBytes(v).equals(
+        H.add(HT)
+          .multiply((s * (x + y)) % r)
+          .negate(),
+      ),
+    ).toBe(true);
     const s1 = mpin.server1(alice, DATE);
     expect(s1.hid).toEqual(mpin.g1ToBytes(H));
     expect(s1.htid).toEqual(mpin.g1ToBytes(H.add(HT)));
@@ -241,9 +269,24 @@ describe('one-pass M-Pin', () => {
   const T = 1476194295;
   const run = (o: { pin?: number; date?: number; clientTime?: number; serverTime?: number; token?: Uint8Array }) => {
     const date = o.date ?? DATE;
-    const c = mpin.clientOnePass({ mpinId: alice, pin: o.pin ?? PIN, token: o.token ?? A.token, date, timePermit: tpAlice, timeValue: o.clientTime ?? T });
+    const c = mpin.clientOnePass({
+      mpinId: alice,
+      pin: o.pin ?? PIN,
+      token: o.token ?? A.token,
+      date,
+      timePermit: tpAlice,
+      timeValue: o.clientTime ?? T,
+    });
     expect(c.y).toEqual(mpin.getY(o.clientTime ?? T, date ? c.ut! : c.u));
-    return mpin.serverOnePass({ mpinId: alice, date, timeValue: o.serverTime ?? T, serverSecret, u: c.u, ut: c.ut, v: c.v });
+    return mpin.serverOnePass({
+      mpinId: alice,
+      date,
+      timeValue: o.serverTime ?? T,
+      serverSecret,
+      u: c.u,
+      ut: c.ut,
+      v: c.v,
+    });
   };
 
   it('accepts the right PIN with and without time permits', () => {

@@ -18,7 +18,10 @@ const files = ['milagro-crypto-c', 'milagro-crypto-js'].flatMap((dir) =>
 
 async function vectors(file: string): Promise<{ code: number; lastLine: string; out: string }> {
   try {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/vectors.ts', file], { cwd: root, maxBuffer: 1 << 24 });
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'scripts/vectors.ts', file], {
+      cwd: root,
+      maxBuffer: 1 << 24,
+    });
     return { code: 0, lastLine: stdout.trim().split('\n').pop()!, out: stdout };
   } catch (e) {
     const err = e as { code: number; stdout: string };

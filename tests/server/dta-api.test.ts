@@ -10,7 +10,8 @@ import { signMessage } from '../../server/util/hmac.ts';
 import { expectError, http } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-const get = (url: string, headers: Record<string, string> = {}, method = 'GET') => http(method, url, undefined, headers);
+const get = (url: string, headers: Record<string, string> = {}, method = 'GET') =>
+  http(method, url, undefined, headers);
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 const hashOf = (userID: string) => toHex(mpin.hashId(buildMpinId({ userID, mobile: 1 }).bytes));
@@ -34,11 +35,22 @@ function startedOn(s: TestServer) {
 }
 
 /** A /clientSecret query signed as the RPS signs it; `change` alters it after signing. */
-function clientSecretQuery(hash: string, opts: { expires?: number; hashUserId?: string; change?: Record<string, string | undefined> } = {}): string {
+function clientSecretQuery(
+  hash: string,
+  opts: { expires?: number; hashUserId?: string; change?: Record<string, string | undefined> } = {},
+): string {
   const expires = iso(opts.expires ?? Date.now() + 60_000);
   const hash_user_id = opts.hashUserId ?? '';
   const signature = signMessage('clientSecret' + appId + hash + hash_user_id + expires, appKey);
-  const q: Record<string, string | undefined> = { app_id: appId, expires, hash_mpin_id: hash, hash_user_id, mobile: '1', signature, ...opts.change };
+  const q: Record<string, string | undefined> = {
+    app_id: appId,
+    expires,
+    hash_mpin_id: hash,
+    hash_user_id,
+    mobile: '1',
+    signature,
+    ...opts.change,
+  };
   return new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 }
 
@@ -49,7 +61,8 @@ function serverSecretQuery(opts: { expires?: number; change?: Record<string, str
   return new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined)).toString();
 }
 
-const permitQuery = (hash: string, extra: Record<string, string> = {}) => new URLSearchParams({ hash_mpin_id: hash, signature: signMessage(hash, appKey), ...extra }).toString();
+const permitQuery = (hash: string, extra: Record<string, string> = {}) =>
+  new URLSearchParams({ hash_mpin_id: hash, signature: signMessage(hash, appKey), ...extra }).toString();
 
 beforeAll(async () => startedOn(await startTestServer()));
 afterAll(() => server.stop());
@@ -87,23 +100,47 @@ describe('D-TA API', () => {
       const r401 = await get(url(clientSecretQuery(hash, { change: { signature: 'ab'.repeat(32) } })));
       expectError(r401, 401, /Invalid signature/);
       expect(r401.headers.get('www-authenticate')).toBe('Authenticate');
-      expectError(await get(url(clientSecretQuery(hash, { change: { signature: 'nothex' } }))), 401, /Invalid signature/);
+      expectError(
+        await get(url(clientSecretQuery(hash, { change: { signature: 'nothex' } }))),
+        401,
+        /Invalid signature/,
+      );
       // signed for another hash, user hash or expiry
-      expectError(await get(url(clientSecretQuery(hash, { change: { hash_mpin_id: hashOf('other@example.com') } }))), 401);
+      expectError(
+        await get(url(clientSecretQuery(hash, { change: { hash_mpin_id: hashOf('other@example.com') } }))),
+        401,
+      );
       expectError(await get(url(clientSecretQuery(hash, { change: { hash_user_id: 'x' } }))), 401);
       expectError(await get(url(clientSecretQuery(hash, { change: { expires: iso(Date.now() + 3_600_000) } }))), 401);
       expectError(await get(url(clientSecretQuery(hash, { change: { app_id: 'f'.repeat(32) } }))), 401);
       // correctly signed but expired
       expectError(await get(url(clientSecretQuery(hash, { expires: Date.now() - 5_000 }))), 408, /expired/);
       // missing arguments, and hash_mpin_id that is not 64 hex digits
-      for (const missing of ['app_id', 'expires', 'hash_mpin_id', 'signature']) expectError(await get(url(clientSecretQuery(hash, { change: { [missing]: undefined } }))), 403, new RegExp(missing));
+      for (const missing of ['app_id', 'expires', 'hash_mpin_id', 'signature'])
+        expectError(
+          await get(url(clientSecretQuery(hash, { change: { [missing]: undefined } }))),
+          403,
+          new RegExp(missing),
+        );
       expectError(await get(url('')), 403);
       for (const bad of [hash.slice(0, 63), hash + '0', 'zz' + hash.slice(2), '']) {
-        const q = new URLSearchParams({ app_id: appId, expires: iso(Date.now() + 60_000), hash_mpin_id: bad, hash_user_id: '', signature: signMessage('clientSecret' + appId + bad + '' + iso(Date.now() + 60_000), appKey) });
+        const q = new URLSearchParams({
+          app_id: appId,
+          expires: iso(Date.now() + 60_000),
+          hash_mpin_id: bad,
+          hash_user_id: '',
+          signature: signMessage('clientSecret' + appId + bad + '' + iso(Date.now() + 60_000), appKey),
+        });
         expectError(await get(url(q.toString())), 403, /hash_mpin_id/);
       }
       // a signed `expires` that is not a time
-      const q = new URLSearchParams({ app_id: appId, expires: 'tomorrow', hash_mpin_id: hash, hash_user_id: '', signature: signMessage('clientSecret' + appId + hash + 'tomorrow', appKey) });
+      const q = new URLSearchParams({
+        app_id: appId,
+        expires: 'tomorrow',
+        hash_mpin_id: hash,
+        hash_user_id: '',
+        signature: signMessage('clientSecret' + appId + hash + 'tomorrow', appKey),
+      });
       expectError(await get(url(q.toString())), 403, /expires/);
     }
   });
@@ -118,10 +155,15 @@ describe('D-TA API', () => {
       expect(() => mpin.g2FromBytes(fromHex(r.json.serverSecret))).not.toThrow();
       expect(r.json.startTime).toMatch(/Z$/);
       shares.push(r.json.serverSecret);
-      expectError(await get(url(serverSecretQuery({ change: { signature: 'cd'.repeat(32) } }))), 401, /Invalid signature/);
+      expectError(
+        await get(url(serverSecretQuery({ change: { signature: 'cd'.repeat(32) } }))),
+        401,
+        /Invalid signature/,
+      );
       expectError(await get(url(serverSecretQuery({ change: { app_id: '0'.repeat(32) } }))), 401);
       expectError(await get(url(serverSecretQuery({ expires: Date.now() - 5_000 }))), 408, /expired/);
-      for (const missing of ['app_id', 'expires', 'signature']) expectError(await get(url(serverSecretQuery({ change: { [missing]: undefined } }))), 403, new RegExp(missing));
+      for (const missing of ['app_id', 'expires', 'signature'])
+        expectError(await get(url(serverSecretQuery({ change: { [missing]: undefined } }))), 403, new RegExp(missing));
     }
     expect(shares[0]).not.toBe(shares[1]);
   });
@@ -132,7 +174,9 @@ describe('D-TA API', () => {
     const r = await get(`${dta1}timePermits?${permitQuery(hash, { count: '3' })}`);
     expect(r.status, r.text).toBe(200);
     expect(r.json.message).toBe('OK');
-    const days = Object.keys(r.json.timePermits).map(Number).sort((a, b) => a - b);
+    const days = Object.keys(r.json.timePermits)
+      .map(Number)
+      .sort((a, b) => a - b);
     expect(days).toEqual([today, today + 1, today + 2]);
     for (const p of Object.values<string>(r.json.timePermits)) isG1(p);
     expect(new Set(Object.values(r.json.timePermits)).size).toBe(3);
@@ -145,9 +189,17 @@ describe('D-TA API', () => {
     expectError(await get(`${dta1}timePermits?${permitQuery(hash, { count: '0' })}`), 403, /count/);
     expectError(await get(`${dta1}timePermits?${permitQuery(hash, { count: '32' })}`), 403, /count/);
     expectError(await get(`${dta1}timePermits?${permitQuery(hash, { count: 'many' })}`), 403, /count/);
-    expectError(await get(`${dta1}timePermits?hash_mpin_id=${hash}&signature=${'ab'.repeat(32)}&count=3`), 401, /Invalid signature/);
+    expectError(
+      await get(`${dta1}timePermits?hash_mpin_id=${hash}&signature=${'ab'.repeat(32)}&count=3`),
+      401,
+      /Invalid signature/,
+    );
     expectError(await get(`${dta1}timePermits?hash_mpin_id=${hash}&count=3`), 403, /signature/);
-    expectError(await get(`${dta1}timePermits?hash_mpin_id=${hash.slice(2)}&signature=${signMessage(hash.slice(2), appKey)}`), 403, /hash_mpin_id/);
+    expectError(
+      await get(`${dta1}timePermits?hash_mpin_id=${hash.slice(2)}&signature=${signMessage(hash.slice(2), appKey)}`),
+      403,
+      /hash_mpin_id/,
+    );
     // the cloud D-TA has no /timePermits (Milagro: local only)
     expectError(await get(`${dta2}timePermits?${permitQuery(hash, { count: '3' })}`), 404);
   });
@@ -161,7 +213,11 @@ describe('D-TA API', () => {
     isG1(r.json.timePermit);
     const s2 = fromHex(readFileSync(join(server.dataDir, 'dta2.master-secret'), 'utf8').trim());
     expect(r.json.timePermit).toBe(toHex(mpin.timePermitShare(s2, r.json.date, fromHex(hash))));
-    expectError(await get(`${dta2}timePermit?hash_mpin_id=${hash}&signature=${signMessage(hashOf('x@example.com'), appKey)}`), 401, /Invalid signature/);
+    expectError(
+      await get(`${dta2}timePermit?hash_mpin_id=${hash}&signature=${signMessage(hashOf('x@example.com'), appKey)}`),
+      401,
+      /Invalid signature/,
+    );
     expectError(await get(`${dta2}timePermit?hash_mpin_id=${hash}`), 403, /signature/);
     expectError(await get(`${dta2}timePermit?signature=${signMessage(hash, appKey)}`), 403, /hash_mpin_id/);
   });
@@ -176,14 +232,19 @@ describe('D-TA API', () => {
     const p1 = await get(`${dta1}timePermit?${permitQuery(hash)}`);
     const p2 = await get(`${dta2}timePermit?${permitQuery(hash)}`);
     expect(p1.json.timePermit).not.toBe(p2.json.timePermit);
-    expect(readFileSync(join(server.dataDir, 'dta1.master-secret'), 'utf8')).not.toBe(readFileSync(join(server.dataDir, 'dta2.master-secret'), 'utf8'));
+    expect(readFileSync(join(server.dataDir, 'dta1.master-secret'), 'utf8')).not.toBe(
+      readFileSync(join(server.dataDir, 'dta2.master-secret'), 'utf8'),
+    );
   });
 
   it('the second D-TA answers CORS with *; the first is private: 404 on the public listener, no CORS', async () => {
     const origin = 'https://phone.example.org';
     const s = await get(dta2 + 'status', { origin });
     expect(s.headers.get('access-control-allow-origin')).toBe('*');
-    const err = await get(`${dta2}clientSecret?${clientSecretQuery(hashOf('c@example.com'), { change: { signature: '00' } })}`, { origin });
+    const err = await get(
+      `${dta2}clientSecret?${clientSecretQuery(hashOf('c@example.com'), { change: { signature: '00' } })}`,
+      { origin },
+    );
     expect(err.status).toBe(401);
     expect(err.headers.get('access-control-allow-origin')).toBe('*');
     const pre = await get(dta2 + 'clientSecret', { origin, 'access-control-request-method': 'GET' }, 'OPTIONS');
@@ -221,6 +282,8 @@ describe('D-TA secrets on disk', () => {
     const after = await Promise.all([dta1, dta2].map((b) => get(`${b}clientSecret?${clientSecretQuery(hash)}`)));
     expect(after.map((r) => r.status)).toEqual([200, 200]);
     expect(after.map((r) => r.json.clientSecret)).toEqual(before.map((r) => r.json.clientSecret));
-    expect((await get(`${dta1}serverSecret?${serverSecretQuery()}`)).json.serverSecret).toBe(serverBefore.json.serverSecret);
+    expect((await get(`${dta1}serverSecret?${serverSecretQuery()}`)).json.serverSecret).toBe(
+      serverBefore.json.serverSecret,
+    );
   }, 20_000);
 });

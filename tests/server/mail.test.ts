@@ -29,13 +29,22 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const config = (env: Record<string, string> = {}) => loadConfig({ DATA_DIR: dir, PORT: '8080', LOG_LEVEL: 'silent', ...env });
+const config = (env: Record<string, string> = {}) =>
+  loadConfig({ DATA_DIR: dir, PORT: '8080', LOG_LEVEL: 'silent', ...env });
 
 describe('built-in mailbox transport', () => {
   it('stores each message for 7 days, lists newest first and prints it to the console', async () => {
     const printed: string[] = [];
-    const mailer = createMailer(config({ MAIL_FROM: 'Demo <demo@example.test>' }), storage, { now: () => clock, print: (t) => printed.push(t) });
-    await mailer.send({ to: 'alice@example.com', subject: 'First', text: 'Hello Alice\nhttp://localhost:8080/a?k=1', html: '<p>Hello</p>' });
+    const mailer = createMailer(config({ MAIL_FROM: 'Demo <demo@example.test>' }), storage, {
+      now: () => clock,
+      print: (t) => printed.push(t),
+    });
+    await mailer.send({
+      to: 'alice@example.com',
+      subject: 'First',
+      text: 'Hello Alice\nhttp://localhost:8080/a?k=1',
+      html: '<p>Hello</p>',
+    });
     clock += 1000;
     await mailer.send({ to: 'bob@example.com', subject: 'Second', text: 'Hello Bob', html: '<p>Bob</p>' });
     mailer.close();
@@ -43,7 +52,13 @@ describe('built-in mailbox transport', () => {
     const list = storage.list('mail');
     expect(list.map((m) => m.value.subject)).toEqual(['Second', 'First']);
     const first = list[1]!;
-    expect(first.value).toEqual({ to: 'alice@example.com', from: 'Demo <demo@example.test>', subject: 'First', text: 'Hello Alice\nhttp://localhost:8080/a?k=1', html: '<p>Hello</p>' });
+    expect(first.value).toEqual({
+      to: 'alice@example.com',
+      from: 'Demo <demo@example.test>',
+      subject: 'First',
+      text: 'Hello Alice\nhttp://localhost:8080/a?k=1',
+      html: '<p>Hello</p>',
+    });
     expect(first.expires).toBe(first.created + MAILBOX_RETENTION_MS);
     expect(mailboxIdTime(first.key)).toBe(first.created);
     expect(list[0]!.key > first.key).toBe(true); // ids sort by time
@@ -60,14 +75,23 @@ describe('built-in mailbox transport', () => {
 
   it('prints the mailbox link with the URL it is given', async () => {
     const printed: string[] = [];
-    const mailer = createMailer(config(), storage, { print: (t) => printed.push(t), publicUrl: () => 'http://127.0.0.1:4321/' });
+    const mailer = createMailer(config(), storage, {
+      print: (t) => printed.push(t),
+      publicUrl: () => 'http://127.0.0.1:4321/',
+    });
     await mailer.send({ to: 'a@example.com', subject: 'S', text: 'T', html: '' });
     expect(printed[0]).toContain(`http://127.0.0.1:4321/mailbox/${storage.list('mail')[0]!.key}`);
   });
 
   it('refuses a recipient that is not one plain address', async () => {
     const mailer = createMailer(config(), storage, { print: () => {} });
-    for (const to of ['a@example.com, b@example.com', 'Eve <eve@example.com>', 'a@example.com\r\nBcc: b@example.com', 'nobody', '']) {
+    for (const to of [
+      'a@example.com, b@example.com',
+      'Eve <eve@example.com>',
+      'a@example.com\r\nBcc: b@example.com',
+      'nobody',
+      '',
+    ]) {
       await expect(mailer.send({ to, subject: 'x', text: 'x', html: 'x' })).rejects.toThrow(/recipient/);
     }
     expect(storage.list('mail')).toHaveLength(0);
@@ -86,7 +110,11 @@ describe('SMTP transport', () => {
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
           const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
-          received.push({ from, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+          received.push({
+            from,
+            to: session.envelope.rcptTo.map((r) => r.address),
+            raw: Buffer.concat(chunks).toString('utf8'),
+          });
           cb();
         });
       },
@@ -95,8 +123,17 @@ describe('SMTP transport', () => {
     const port = (smtp.server.address() as AddressInfo).port;
     try {
       const printed: string[] = [];
-      const mailer = createMailer(config({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'M-Pin <no-reply@example.test>' }), storage, { print: (t) => printed.push(t) });
-      await mailer.send({ to: 'carol@example.com', subject: 'Activate your identity', text: 'Open http://localhost:8080/activate to activate.', html: '<p>Open the link</p>' });
+      const mailer = createMailer(
+        config({ SMTP_URL: `smtp://127.0.0.1:${port}`, MAIL_FROM: 'M-Pin <no-reply@example.test>' }),
+        storage,
+        { print: (t) => printed.push(t) },
+      );
+      await mailer.send({
+        to: 'carol@example.com',
+        subject: 'Activate your identity',
+        text: 'Open http://localhost:8080/activate to activate.',
+        html: '<p>Open the link</p>',
+      });
       mailer.close();
 
       expect(received).toHaveLength(1);
@@ -152,7 +189,9 @@ describe('mailbox pages', () => {
       expect(one.headers['content-security-policy']).toContain("default-src 'self'");
       expect(one.body).not.toContain('<script');
       expect(one.body).toContain('dave@example.com');
-      expect(one.body).toContain('<a href="http://localhost:8080/mpinActivate?k=ab&amp;x=1">http://localhost:8080/mpinActivate?k=ab&amp;x=1</a>.');
+      expect(one.body).toContain(
+        '<a href="http://localhost:8080/mpinActivate?k=ab&amp;x=1">http://localhost:8080/mpinActivate?k=ab&amp;x=1</a>.',
+      );
       expect(one.body).toContain('<a href="https://example.com/x">https://example.com/x</a>)');
       expect(one.body).toContain('&lt;script&gt;alert(2)&lt;/script&gt; javascript:alert(3)');
       expect(one.body).not.toContain('href="javascript');
@@ -162,9 +201,19 @@ describe('mailbox pages', () => {
       expect(json.statusCode).toBe(200);
       const items = json.json() as { id: string; to: string; subject: string; text: string; created: number }[];
       expect(items.map((i) => i.id)).toEqual([newest!.key, oldest!.key]);
-      expect(items[0]).toEqual({ id: newest!.key, to: 'dave@example.com', subject: newest!.value.subject, text: newest!.value.text, created: newest!.created });
+      expect(items[0]).toEqual({
+        id: newest!.key,
+        to: 'dave@example.com',
+        subject: newest!.value.subject,
+        text: newest!.value.text,
+        created: newest!.created,
+      });
 
-      for (const url of ['/mailbox/nope', '/mailbox/0000000aa-deadbeef', `/mailbox/${encodeURIComponent('<script>')}`]) {
+      for (const url of [
+        '/mailbox/nope',
+        '/mailbox/0000000aa-deadbeef',
+        `/mailbox/${encodeURIComponent('<script>')}`,
+      ]) {
         const missing = await app.inject({ method: 'GET', url });
         expect(missing.statusCode).toBe(404);
         expect(missing.headers['content-type']).toMatch(/^text\/html/);

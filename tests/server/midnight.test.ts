@@ -11,21 +11,40 @@ let settings: any;
 let id: { hex: string; bytes: Uint8Array; token: Uint8Array };
 
 const call = async (method: string, path: string, body?: unknown) => {
-  const res = await fetch(new URL(path, server.publicUrl + '/'), { method, headers: body ? { 'content-type': 'application/json' } : {}, body: body ? JSON.stringify(body) : undefined });
+  const res = await fetch(new URL(path, server.publicUrl + '/'), {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
   return { status: res.status, body: await res.json().catch(() => null) };
 };
 
 async function permit() {
   const local = (await call('GET', `/rps/timePermit/${id.hex}`)).body;
-  const q = new URLSearchParams({ app_id: settings.appID, mobile: '1', hash_mpin_id: local.storageId, signature: local.signature });
+  const q = new URLSearchParams({
+    app_id: settings.appID,
+    mobile: '1',
+    hash_mpin_id: local.storageId,
+    signature: local.signature,
+  });
   const cloud = (await call('GET', `${settings.certivoxURL}timePermit?${q.toString()}`)).body;
-  return { date: local.date as number, timePermit: mpin.recombineG1(fromHex(local.timePermit), fromHex(cloud.timePermit)) };
+  return {
+    date: local.date as number,
+    timePermit: mpin.recombineG1(fromHex(local.timePermit), fromHex(cloud.timePermit)),
+  };
 }
 
 async function signIn(p: { date: number; timePermit: Uint8Array }) {
   const c1 = mpin.client1({ mpinId: id.bytes, pin: 1234, token: id.token, ...p });
   const p1 = (await call('POST', '/rps/pass1', { mpin_id: id.hex, U: toHex(c1.u), UT: toHex(c1.ut!) })).body;
-  const p2 = (await call('POST', '/rps/pass2', { mpin_id: id.hex, V: toHex(mpin.client2(c1.x, fromHex(p1.y), c1.sec)), WID: '0', OTP: false })).body;
+  const p2 = (
+    await call('POST', '/rps/pass2', {
+      mpin_id: id.hex,
+      V: toHex(mpin.client2(c1.x, fromHex(p1.y), c1.sec)),
+      WID: '0',
+      OTP: false,
+    })
+  ).body;
   return (await call('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: p2.authOTT } })).status;
 }
 

@@ -79,7 +79,9 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
 
     const link = await activationLink(userId);
     const page = new HttpClient(server.publicUrl);
-    expect((await page.request('POST', link, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
+    expect((await page.request('POST', link, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(
+      200,
+    );
     const again = await page.request('POST', link, '', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(again.text).toContain('already been used or has expired');
 
@@ -100,21 +102,29 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
     // the same authOTT again: already used
     expect((await browser.browserAuthenticate(authOTT)).status).not.toBe(200);
     // pass 2 without a fresh pass 1
-    const replay = await browser.request('POST', '/rps/pass2', { mpin_id: id.mpinIdHex, V: '04' + '11'.repeat(64), WID: '0', OTP: false, pass: 2 });
+    const replay = await browser.request('POST', '/rps/pass2', {
+      mpin_id: id.mpinIdHex,
+      V: '04' + '11'.repeat(64),
+      WID: '0',
+      OTP: false,
+      pass: 2,
+    });
     expect(replay.status).toBe(403);
   });
 
   it('three wrong PINs: 401, 401, 410, and 410 even with the right PIN afterwards', async () => {
     const id = await enrol('carol@example.com', 1111);
     const statuses = [];
-    for (const pin of [1112, 2222, 3333, 1111]) statuses.push((await phone.browserAuthenticate(await phone.passes(id, pin))).status);
+    for (const pin of [1112, 2222, 3333, 1111])
+      statuses.push((await phone.browserAuthenticate(await phone.passes(id, pin))).status);
     expect(statuses).toEqual([401, 401, 410, 410]);
   });
 
   it('a success resets the wrong-PIN count', async () => {
     const id = await enrol('dave@example.com', 5555);
     const statuses = [];
-    for (const pin of [5556, 5557, 5555, 5558, 5555]) statuses.push((await phone.browserAuthenticate(await phone.passes(id, pin))).status);
+    for (const pin of [5556, 5557, 5555, 5558, 5555])
+      statuses.push((await phone.browserAuthenticate(await phone.passes(id, pin))).status);
     expect(statuses).toEqual([401, 401, 200, 401, 200]);
   });
 
@@ -137,7 +147,9 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(poll!.body).toMatchObject({ status: 'authenticate', userId: 'erin@example.com' });
-    expect((await pc.request('POST', '/rps/accessnumber', { webOTT: an.body.webOTT })).body.authOTT).toBe(poll!.body.authOTT);
+    expect((await pc.request('POST', '/rps/accessnumber', { webOTT: an.body.webOTT })).body.authOTT).toBe(
+      poll!.body.authOTT,
+    );
     const pcAuth = await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } });
     expect(pcAuth.status).toBe(200);
     const done = await phoneDone;
@@ -183,7 +195,9 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
       await new Promise((r) => setTimeout(r, 100));
       poll = await pc.request('POST', '/rps/access', { webOTT: an.webOTT });
     }
-    expect((await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status).toBe(200);
+    expect(
+      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status,
+    ).toBe(200);
     expect((await phoneDone).status).toBe(200);
   });
 
@@ -211,7 +225,9 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
       await new Promise((r) => setTimeout(r, 100));
       poll = await pc.request('POST', '/rps/access', { webOTT: qr.body.webOTT });
     }
-    expect((await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status).toBe(200);
+    expect(
+      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status,
+    ).toBe(200);
     expect((await phoneDone).status).toBe(200);
     expect((await pc.request('GET', '/rps/mobileConfig')).status).toBe(404);
   });

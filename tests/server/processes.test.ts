@@ -19,8 +19,17 @@ afterEach(() => {
 });
 
 /** Starts `node --import tsx <script> args` and resolves with the first match of `ready` in its output. */
-function run(script: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<{ match: RegExpMatchArray; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function run(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ match: RegExpMatchArray; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let out = '';
   return new Promise((res, rej) => {
@@ -47,7 +56,10 @@ describe('server processes', () => {
     const env = { DATA_DIR: dataDir, DTA_PORT: '0', LOG_LEVEL: 'silent' };
     const dta1 = await run('server/dta/main.ts', ['dta1'], env, /dta1 listening on (http:\S+)/);
     const dta2 = await run('server/dta/main.ts', ['dta2'], env, /dta2 listening on (http:\S+)/);
-    const server = await startTestServer({ DTA1_URL: dta1.match[1]!, DTA2_URL: dta2.match[1]!, REQUIRE_ACTIVATION: 'false' }, dataDir);
+    const server = await startTestServer(
+      { DTA1_URL: dta1.match[1]!, DTA2_URL: dta2.match[1]!, REQUIRE_ACTIVATION: 'false' },
+      dataDir,
+    );
     try {
       const phone = new MilagroClient(server.publicUrl);
       await phone.init();
@@ -64,12 +76,19 @@ describe('server processes', () => {
   }, 60_000);
 
   it('refuses to start a D-TA without a name', async () => {
-    await expect(run('server/dta/main.ts', [], { DATA_DIR: tempDir() }, /listening/)).rejects.toThrow(/usage: npm run dta/);
+    await expect(run('server/dta/main.ts', [], { DATA_DIR: tempDir() }, /listening/)).rejects.toThrow(
+      /usage: npm run dta/,
+    );
   });
 
   it('logs no secret at LOG_LEVEL=debug through registration, activation, PIN setup and an access-number sign-in', async () => {
     const dataDir = tempDir();
-    const server = await run('server/main.ts', [], { DATA_DIR: dataDir, PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug' }, /Demo site \(relying party\):\s+(\S+?)\/\s/);
+    const server = await run(
+      'server/main.ts',
+      [],
+      { DATA_DIR: dataDir, PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'debug' },
+      /Demo site \(relying party\):\s+(\S+?)\/\s/,
+    );
     const base = server.match[1]!;
     const phone = new MilagroClient(base);
     await phone.init();
@@ -77,13 +96,16 @@ describe('server processes', () => {
     const mails = await new HttpClient(base).request('GET', '/mailbox.json');
     const link = (mails.body as { text: string }[])[0]!.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)![0];
     const page = new HttpClient(base);
-    expect((await page.request('POST', link, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
+    expect((await page.request('POST', link, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(
+      200,
+    );
     const sig = await phone.signature(reg.body.mpinId, reg.body.regOTT); // fetched here only to know the share; setup fetches again
     expect(sig.status).toBe(200);
     // the signature is single-use: register a second identity for the sign-in itself
     const reg2 = await phone.register('quiet2@example.com');
     const link2 = ((await new HttpClient(base).request('GET', '/mailbox.json')).body as { to: string; text: string }[])
-      .find((m) => m.to.includes('quiet2'))!.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)![0];
+      .find((m) => m.to.includes('quiet2'))!
+      .text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)![0];
     await page.request('POST', link2, '', { 'content-type': 'application/x-www-form-urlencoded' });
     const id = await phone.setup('quiet2@example.com', reg2.body.mpinId, reg2.body.regOTT, 1470);
     const pc = new HttpClient(base);
@@ -95,7 +117,9 @@ describe('server processes', () => {
       await new Promise((r) => setTimeout(r, 100));
       poll = await pc.request('POST', '/rps/access', { webOTT: an.webOTT });
     }
-    expect((await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status).toBe(200);
+    expect(
+      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status,
+    ).toBe(200);
     const result = await done;
     expect(result.status).toBe(200);
 

@@ -9,7 +9,6 @@ import { MilagroClient, type MilagroIdentity } from '../support/milagro-http-cli
 import { expectError, http } from '../support/http.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** A well-formed mpin_id that the server never issued. */
@@ -89,11 +88,17 @@ describe('RPS public API: malformed and hostile requests', () => {
   });
 
   it('wrong content types: 415 for an unknown one; text and forms are parsed and then refused', async () => {
-    expectError(await http('PUT', `${rps}/user`, '<userId>a@example.com</userId>', { 'content-type': 'application/xml' }), 415);
+    expectError(
+      await http('PUT', `${rps}/user`, '<userId>a@example.com</userId>', { 'content-type': 'application/xml' }),
+      415,
+    );
     expectError(await http('POST', `${rps}/pass1`, '<x/>', { 'content-type': 'application/xml' }), 415);
     expectError(await http('PUT', `${rps}/user`, 'userId=a@example.com', { 'content-type': 'text/plain' }), 400);
     expectError(await http('POST', `${rps}/pass1`, 'mpin_id=00', { 'content-type': 'text/plain' }), 403);
-    expectError(await http('POST', `${rps}/pass1`, 'mpin_id=00&U=04', { 'content-type': 'application/x-www-form-urlencoded' }), 403);
+    expectError(
+      await http('POST', `${rps}/pass1`, 'mpin_id=00&U=04', { 'content-type': 'application/x-www-form-urlencoded' }),
+      403,
+    );
   });
 
   it("router errors (bad %-encoding, an over-long mpin_id in the path) also get Milagro's body", async () => {
@@ -122,7 +127,8 @@ describe('RPS public API: malformed and hostile requests', () => {
       [{ mpin_id, U, UT: OFF_CURVE }, /UT: not a point/],
       [{ mpin_id, U: OVER_PRIME, UT: U }, /U/],
     ];
-    for (const [body, message] of cases) expectError(await http('POST', `${rps}/pass1`, { ...body, pass: 1 }), 403, message);
+    for (const [body, message] of cases)
+      expectError(await http('POST', `${rps}/pass1`, { ...body, pass: 1 }), 403, message);
     expect(server.ctx.storage.get('pass1', mpin_id)).toBeUndefined();
   });
 
@@ -130,7 +136,9 @@ describe('RPS public API: malformed and hostile requests', () => {
     const U = g1Point();
     const notJson = toHex(new TextEncoder().encode('not json at all'));
     const array = toHex(new TextEncoder().encode('[1,2,3]'));
-    const noUser = toHex(new TextEncoder().encode('{"mobile": 1, "issued": "x", "salt": "00112233445566778899aabbccddeeff"}'));
+    const noUser = toHex(
+      new TextEncoder().encode('{"mobile": 1, "issued": "x", "salt": "00112233445566778899aabbccddeeff"}'),
+    );
     for (const mpin_id of ['xyz', 'abc', '', notJson, array, noUser, 'ab'.repeat(1100), 42]) {
       expectError(await http('POST', `${rps}/pass1`, { mpin_id, U, UT: U, pass: 1 }), 403, /mpin/i);
       expectError(await http('POST', `${rps}/pass2`, { mpin_id, V: U, WID: '0', OTP: false, pass: 2 }), 403, /mpin/i);
@@ -146,7 +154,11 @@ describe('RPS public API: malformed and hostile requests', () => {
     expectError(await http('POST', `${rps}/pass2`, { mpin_id, V, WID: '0', pass: 2 }), 403, /OTP/);
     expectError(await http('POST', `${rps}/pass2`, { mpin_id, V, WID: 'abc', OTP: false, pass: 2 }), 403, /WID/);
     expectError(await http('POST', `${rps}/pass2`, { mpin_id, V, WID: '0', OTP: 'yes', pass: 2 }), 403, /OTP/);
-    expectError(await http('POST', `${rps}/pass2`, { mpin_id, V: V.slice(0, 64), WID: '0', OTP: false, pass: 2 }), 403, /V/);
+    expectError(
+      await http('POST', `${rps}/pass2`, { mpin_id, V: V.slice(0, 64), WID: '0', OTP: false, pass: 2 }),
+      403,
+      /V/,
+    );
     expectError(await http('POST', `${rps}/pass2`, { mpin_id, V, WID: '0', OTP: false, pass: 2 }), 403, /pass one/);
     // with a live pass-1 record, a V at infinity or off the curve is still refused
     for (const [bad, message] of [
@@ -183,14 +195,37 @@ describe('RPS public API: malformed and hostile requests', () => {
 
     const first = await http('POST', `${server.privateUrl}/authenticate`, { authOTT: p2.json.authOTT });
     expect(first.status).toBe(401);
-    expect(first.json).toMatchObject({ status: 401, message: 'Wrong PIN.', userId: 'replay@example.com', mpinId: mpin_id });
-    expectError(await http('POST', `${server.privateUrl}/authenticate`, { authOTT: p2.json.authOTT }), 408, /[Ee]xpired/);
-    expectError(await http('POST', `${server.privateUrl}/authenticate`, { authOTT: 'ab'.repeat(16) }), 408, /[Ee]xpired/);
+    expect(first.json).toMatchObject({
+      status: 401,
+      message: 'Wrong PIN.',
+      userId: 'replay@example.com',
+      mpinId: mpin_id,
+    });
+    expectError(
+      await http('POST', `${server.privateUrl}/authenticate`, { authOTT: p2.json.authOTT }),
+      408,
+      /[Ee]xpired/,
+    );
+    expectError(
+      await http('POST', `${server.privateUrl}/authenticate`, { authOTT: 'ab'.repeat(16) }),
+      408,
+      /[Ee]xpired/,
+    );
     expectError(await http('POST', `${server.privateUrl}/authenticate`, { authOTT: 'nothex' }), 400, /authOTT/);
 
-    expectError(await http('POST', `${rps}/authenticate`, { mpinResponse: { authOTT: 'cd'.repeat(16), version: '0.3', pass: 2 } }), 412, /access number/);
+    expectError(
+      await http('POST', `${rps}/authenticate`, {
+        mpinResponse: { authOTT: 'cd'.repeat(16), version: '0.3', pass: 2 },
+      }),
+      412,
+      /access number/,
+    );
     // a browser (WID "0") authOTT is no access-number sign-in either
-    expectError(await http('POST', `${rps}/authenticate`, { mpinResponse: { authOTT: p2.json.authOTT } }), 412, /access number/);
+    expectError(
+      await http('POST', `${rps}/authenticate`, { mpinResponse: { authOTT: p2.json.authOTT } }),
+      412,
+      /access number/,
+    );
   });
 
   it('registration: signature before activation 401, unknown mpin_id 400, a regOTT mismatch deletes the registration', async () => {
@@ -206,11 +241,23 @@ describe('RPS public API: malformed and hostile requests', () => {
     expectError(await http('GET', `${rps}/signature/${mpinId}?regOTT=xyz`), 400, /regOTT/);
     expectError(await http('GET', `${rps}/signature/nothex?regOTT=${regOTT}`), 400, /mpin/);
     expectError(await http('PUT', `${rps}/user/${mpinId}`, { userId: 'reg@example.com', regOTT: 'f'.repeat(32) }), 400);
-    expectError(await http('PUT', `${rps}/user/${mpinId}`, { userId: 'reg@example.com', regOTT: 'xyz' }), 400, /regOTT/);
+    expectError(
+      await http('PUT', `${rps}/user/${mpinId}`, { userId: 'reg@example.com', regOTT: 'xyz' }),
+      400,
+      /regOTT/,
+    );
 
     // private activation: a wrong key 401, the right one 200, then the mismatching regOTT destroys the registration
-    expectError(await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey: 'ab'.repeat(32) }), 401, /not found/);
-    expectError(await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey: 'short' }), 400, /activateKey/);
+    expectError(
+      await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey: 'ab'.repeat(32) }),
+      401,
+      /not found/,
+    );
+    expectError(
+      await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey: 'short' }),
+      400,
+      /activateKey/,
+    );
     const activateKey = await activateKeyFromMail(server, mpinId);
     expect((await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey })).status).toBe(200);
     expectError(await http('GET', `${rps}/signature/${mpinId}?regOTT=${'0'.repeat(32)}`), 400, /not found/);
@@ -252,7 +299,11 @@ describe('RPS public API: malformed and hostile requests', () => {
 
   it('CORS: preflight answers with Access-Control-Allow-*, and every /rps response allows any origin without credentials', async () => {
     const origin = 'https://rp.example.org';
-    const pre = await http('OPTIONS', `${rps}/user`, undefined, { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' });
+    const pre = await http('OPTIONS', `${rps}/user`, undefined, {
+      origin,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'content-type',
+    });
     expect(pre.status).toBe(200);
     expect(pre.json).toEqual({ version: '0.3', message: 'options request' });
     expect(pre.headers.get('access-control-allow-origin')).toBe('*');
@@ -313,7 +364,10 @@ describe('access-number expiry (ACCESS_NUMBER_TTL_SECONDS=5, no grace)', () => {
     expect(v2.json.status).toBe('expired');
     expectError(await http('POST', `${rps}/accessnumber`, { webOTT }), 404);
     // the phone can no longer use it either
-    expectError(await http('POST', `${rps}/codeStatus`, { status: 'user', wid: an.json.accessNumber, userId: 'x@example.com' }), 400);
+    expectError(
+      await http('POST', `${rps}/codeStatus`, { status: 'user', wid: an.json.accessNumber, userId: 'x@example.com' }),
+      400,
+    );
   }, 15_000);
 });
 
@@ -325,8 +379,14 @@ describe('rate limits (RATE_LIMIT_PER_MINUTE=5)', () => {
   afterAll(() => server.stop());
 
   it('the 6th registration within a minute gets 429 in Milagro shape', async () => {
-    for (let i = 0; i < 5; i++) expect((await http('PUT', `${server.publicUrl}/rps/user`, { userId: `rl${i}@example.com` })).status).toBe(200);
-    const sixth = await http('PUT', `${server.publicUrl}/rps/user`, { userId: 'rl5@example.com' }, { origin: 'https://rp.example.org' });
+    for (let i = 0; i < 5; i++)
+      expect((await http('PUT', `${server.publicUrl}/rps/user`, { userId: `rl${i}@example.com` })).status).toBe(200);
+    const sixth = await http(
+      'PUT',
+      `${server.publicUrl}/rps/user`,
+      { userId: 'rl5@example.com' },
+      { origin: 'https://rp.example.org' },
+    );
     expectError(sixth, 429, /[Tt]oo many/);
     expect(sixth.headers.get('access-control-allow-origin')).toBe('*');
     // unlimited endpoints still answer
@@ -335,12 +395,16 @@ describe('rate limits (RATE_LIMIT_PER_MINUTE=5)', () => {
 
   it('pass 1 is limited too, whether the requests were good or bad', async () => {
     for (let i = 0; i < 5; i++) expect((await http('POST', `${server.publicUrl}/rps/pass1`, {})).status).toBe(403);
-    expectError(await http('POST', `${server.publicUrl}/rps/pass1`, { mpin_id: foreignId().hex, U: g1Point(), UT: g1Point() }), 429);
+    expectError(
+      await http('POST', `${server.publicUrl}/rps/pass1`, { mpin_id: foreignId().hex, U: g1Point(), UT: g1Point() }),
+      429,
+    );
   });
 
   it('access-number polling allows twice the rate, then 429', async () => {
     const webOTT = 'ab'.repeat(16);
-    for (let i = 0; i < 10; i++) expect((await http('POST', `${server.publicUrl}/rps/access`, { webOTT })).status).toBe(200);
+    for (let i = 0; i < 10; i++)
+      expect((await http('POST', `${server.publicUrl}/rps/access`, { webOTT })).status).toBe(200);
     expectError(await http('POST', `${server.publicUrl}/rps/access`, { webOTT }), 429);
   });
 });
@@ -359,7 +423,8 @@ describe('state survives a restart', () => {
     // B: set up, then two wrong PINs
     const b = await registerAndActivate(server, 'restart-b@example.com');
     const idB: MilagroIdentity = await phone.setup('restart-b@example.com', b.mpinId, b.regOTT, 2580);
-    const authenticate = async (authOTT: string) => (await http('POST', `${server.privateUrl}/authenticate`, { authOTT })).status;
+    const authenticate = async (authOTT: string) =>
+      (await http('POST', `${server.privateUrl}/authenticate`, { authOTT })).status;
     expect(await authenticate(await phone.passes(idB, 1111))).toBe(401);
     expect(await authenticate(await phone.passes(idB, 2222))).toBe(401);
     // C: revoked by the administrator; D: a control

@@ -67,8 +67,13 @@ beforeAll(async () => {
     return reply.code(200).send();
   });
   rps.post('/user/:mpinId', async (req, reply) => {
-    rpsCalls.push({ path: `/user/${(req.params as { mpinId: string }).mpinId}`, body: req.body as Record<string, unknown> });
-    return rpsAnswer.user === 200 ? reply.code(200).send() : reply.code(rpsAnswer.user).send({ version: '0.3', message: 'M-Pin ID not found.' });
+    rpsCalls.push({
+      path: `/user/${(req.params as { mpinId: string }).mpinId}`,
+      body: req.body as Record<string, unknown>,
+    });
+    return rpsAnswer.user === 200
+      ? reply.code(200).send()
+      : reply.code(rpsAnswer.user).send({ version: '0.3', message: 'M-Pin ID not found.' });
   });
   await rps.listen({ port: 0, host: '127.0.0.1' });
   ctx.privateUrl = `http://127.0.0.1:${(rps.server.address() as { port: number }).port}`;
@@ -103,7 +108,17 @@ const newId = (userID: string, mobile: 0 | 1 = 0) => buildMpinId({ userID, mobil
 const expireTime = () => new Date(clock + 3600_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 function verifyBody(userId: string, over: Record<string, unknown> = {}) {
-  return { userId, mpinId: newId(userId).hex, mobile: 0, activateKey: KEY, expireTime: expireTime(), resend: false, deviceName: 'linChrome', userData: '', ...over };
+  return {
+    userId,
+    mpinId: newId(userId).hex,
+    mobile: 0,
+    activateKey: KEY,
+    expireTime: expireTime(),
+    resend: false,
+    deviceName: 'linChrome',
+    userData: '',
+    ...over,
+  };
 }
 
 /** A signed-in session put straight into storage: its cookie secret and its id (the sessionToken). */
@@ -120,7 +135,11 @@ describe('POST /rpa/mpinVerify', () => {
     const res = await priv.inject({ method: 'POST', url: '/rpa/mpinVerify', payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ forceActivate: false });
-    expect(ctx.storage.get('device', body.mpinId)).toEqual({ userId: 'alice@example.test', deviceName: 'linChrome', mobile: 0 });
+    expect(ctx.storage.get('device', body.mpinId)).toEqual({
+      userId: 'alice@example.test',
+      deviceName: 'linChrome',
+      mobile: 0,
+    });
     expect(sent).toHaveLength(1);
     const mail = sent[0]!;
     expect(mail.to).toBe('alice@example.test');
@@ -133,7 +152,12 @@ describe('POST /rpa/mpinVerify', () => {
 
   it('says when the request came from a phone, and escapes the HTML part', async () => {
     const userId = 'bob@example.test';
-    const body = verifyBody(userId, { mpinId: newId(userId, 1).hex, mobile: 1, deviceName: '<i>phone</i>', resend: true });
+    const body = verifyBody(userId, {
+      mpinId: newId(userId, 1).hex,
+      mobile: 1,
+      deviceName: '<i>phone</i>',
+      resend: true,
+    });
     const res = await priv.inject({ method: 'POST', url: '/rpa/mpinVerify', payload: body });
     expect(res.statusCode).toBe(200);
     expect(sent[0]!.text).toContain('from a Mobile device named "<i>phone</i>"');
@@ -160,11 +184,21 @@ describe('POST /rpa/mpinVerify', () => {
   });
 
   it('answers 400 to a malformed body, and to an mpinId of another user', async () => {
-    for (const payload of [{}, verifyBody('dave@example.test', { mpinId: 'zz' }), verifyBody('dave@example.test', { expireTime: 'soon' }), verifyBody('dave@example.test', { mpinId: newId('eve@example.test').hex })]) {
+    for (const payload of [
+      {},
+      verifyBody('dave@example.test', { mpinId: 'zz' }),
+      verifyBody('dave@example.test', { expireTime: 'soon' }),
+      verifyBody('dave@example.test', { mpinId: newId('eve@example.test').hex }),
+    ]) {
       const res = await priv.inject({ method: 'POST', url: '/rpa/mpinVerify', payload });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
     }
-    const bad = await priv.inject({ method: 'POST', url: '/rpa/mpinVerify', headers: { 'content-type': 'application/json' }, payload: '{"userId":' });
+    const bad = await priv.inject({
+      method: 'POST',
+      url: '/rpa/mpinVerify',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"userId":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(sent).toHaveLength(0);
   });
@@ -173,7 +207,11 @@ describe('POST /rpa/mpinVerify', () => {
     const mailer = ctx.mailer;
     ctx.mailer = { send: async () => Promise.reject(new Error('smtp down')), close() {} };
     try {
-      const res = await priv.inject({ method: 'POST', url: '/rpa/mpinVerify', payload: verifyBody('frank@example.test') });
+      const res = await priv.inject({
+        method: 'POST',
+        url: '/rpa/mpinVerify',
+        payload: verifyBody('frank@example.test'),
+      });
       expect(res.statusCode).toBe(503);
     } finally {
       ctx.mailer = mailer;
@@ -182,26 +220,35 @@ describe('POST /rpa/mpinVerify', () => {
 });
 
 describe('GET /rpa/mpinPermitUser and the admin command', () => {
-  const permit = async (hex: string) => (await priv.inject({ method: 'GET', url: `/rpa/mpinPermitUser?mpin_id=${hex}` })).statusCode;
+  const permit = async (hex: string) =>
+    (await priv.inject({ method: 'GET', url: `/rpa/mpinPermitUser?mpin_id=${hex}` })).statusCode;
 
   it('refuses permits after a revocation by user id, for every identity of that user, until unrevoked', async () => {
     const a = newId('grace@example.test');
     const b = newId('grace@example.test', 1);
     const other = newId('heidi@example.test');
     expect(await permit(a.hex)).toBe(200);
-    expect(runAdmin(['revoke', 'Grace@Example.test'], ctx.storage, () => clock)[0]).toMatch(/^Revoked every identity of grace@example.test/);
+    expect(runAdmin(['revoke', 'Grace@Example.test'], ctx.storage, () => clock)[0]).toMatch(
+      /^Revoked every identity of grace@example.test/,
+    );
     expect(await permit(a.hex)).toBe(403);
     expect(await permit(b.hex.toUpperCase())).toBe(403);
     expect(await permit(other.hex)).toBe(200);
     expect(runAdmin(['list'], ctx.storage).join('\n')).toContain('grace@example.test  since');
-    expect(runAdmin(['unrevoke', 'grace@example.test'], ctx.storage)).toEqual(['Unrevoked every identity of grace@example.test.']);
+    expect(runAdmin(['unrevoke', 'grace@example.test'], ctx.storage)).toEqual([
+      'Unrevoked every identity of grace@example.test.',
+    ]);
     expect(await permit(a.hex)).toBe(200);
   });
 
   it('refuses permits after a revocation by mpin_id, for that identity only', async () => {
     const a = newId('ivan@example.test');
     const b = newId('ivan@example.test', 1);
-    await priv.inject({ method: 'POST', url: '/rpa/mpinVerify', payload: verifyBody('ivan@example.test', { mpinId: a.hex }) });
+    await priv.inject({
+      method: 'POST',
+      url: '/rpa/mpinVerify',
+      payload: verifyBody('ivan@example.test', { mpinId: a.hex }),
+    });
     runAdmin(['revoke', a.hex, 'lost', 'laptop'], ctx.storage);
     expect(await permit(a.hex)).toBe(403);
     expect(await permit(b.hex)).toBe(200);
@@ -223,9 +270,13 @@ describe('GET /rpa/mpinPermitUser and the admin command', () => {
     expect(() => runAdmin([], ctx.storage)).toThrow(UsageError);
     expect(() => runAdmin(['frobnicate'], ctx.storage)).toThrow(/unknown command "frobnicate"/);
     expect(() => runAdmin(['revoke'], ctx.storage)).toThrow(/needs a user id or an mpin_id/);
-    expect(() => runAdmin(['revoke', 'abcdef0123456789abcdef'], ctx.storage)).toThrow(/looks like hex but is not an mpin_id/);
+    expect(() => runAdmin(['revoke', 'abcdef0123456789abcdef'], ctx.storage)).toThrow(
+      /looks like hex but is not an mpin_id/,
+    );
     expect(() => runAdmin(['list', 'x'], ctx.storage)).toThrow(UsageError);
-    expect(runAdmin(['unrevoke', 'nobody@example.test'], ctx.storage)).toEqual(['every identity of nobody@example.test was not revoked.']);
+    expect(runAdmin(['unrevoke', 'nobody@example.test'], ctx.storage)).toEqual([
+      'every identity of nobody@example.test was not revoked.',
+    ]);
   });
 });
 
@@ -236,11 +287,25 @@ describe('pages', () => {
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.headers['content-security-policy']).toBe(PAGE_CSP);
     const body = res.body;
-    expect(body).toContain('<section id="mpin-pinpad" class="mpin-pinpad" data-mpin-pinpad data-mpin-client-settings="/rps/clientSettings"');
-    for (const id of ['mpin-status', 'mpin-email', 'mpin-device-name', 'mpin-confirmed', 'mpin-resend', 'mpin-new-pin', 'mpin-pin', 'mpin-identity-list', 'mpin-setup-phone', 'mpin-phone-login']) {
+    expect(body).toContain(
+      '<section id="mpin-pinpad" class="mpin-pinpad" data-mpin-pinpad data-mpin-client-settings="/rps/clientSettings"',
+    );
+    for (const id of [
+      'mpin-status',
+      'mpin-email',
+      'mpin-device-name',
+      'mpin-confirmed',
+      'mpin-resend',
+      'mpin-new-pin',
+      'mpin-pin',
+      'mpin-identity-list',
+      'mpin-setup-phone',
+      'mpin-phone-login',
+    ]) {
       expect(body, id).toContain(`id="${id}"`);
     }
-    for (const id of ['mpin-email', 'mpin-device-name', 'mpin-new-pin', 'mpin-pin']) expect(body, id).toContain(`<label for="${id}">`);
+    for (const id of ['mpin-email', 'mpin-device-name', 'mpin-new-pin', 'mpin-pin'])
+      expect(body, id).toContain(`<label for="${id}">`);
     expect(body).toMatch(/id="mpin-status"[^>]*role="status" aria-live="polite"/);
     expect(body).toContain('<script type="module" src="/static/pinpad.js"></script>');
     expect(body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
@@ -248,7 +313,9 @@ describe('pages', () => {
   });
 
   it('shows only fixed flash messages', async () => {
-    expect((await pub.inject({ method: 'GET', url: '/?m=logged-out' })).body).toContain('<p class="flash" role="status">You have been logged out!</p>');
+    expect((await pub.inject({ method: 'GET', url: '/?m=logged-out' })).body).toContain(
+      '<p class="flash" role="status">You have been logged out!</p>',
+    );
     const other = await pub.inject({ method: 'GET', url: '/?m=%3Cb%3Ehi' });
     expect(other.body).not.toContain('class="flash"');
     expect(other.body).not.toContain('<b>hi');
@@ -258,7 +325,9 @@ describe('pages', () => {
     const res = await pub.inject({ method: 'GET', url: '/setup-phone' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-security-policy']).toBe(PAGE_CSP);
-    expect(res.body).toMatch(/<img id="setup-phone-qr" src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="256" height="256" alt="QR code of http:\/\/site\.test:8080">/);
+    expect(res.body).toMatch(
+      /<img id="setup-phone-qr" src="data:image\/png;base64,[A-Za-z0-9+/=]+" width="256" height="256" alt="QR code of http:\/\/site\.test:8080">/,
+    );
     expect(res.body).toContain('Scan this QR Code or open this URL on your phone:');
     expect(res.body).toContain(`<a id="setup-phone-url" href="${PUBLIC_URL}">${PUBLIC_URL}</a>`);
   });
@@ -266,7 +335,15 @@ describe('pages', () => {
   it('"Sign in with Phone" has the access-number markup and its script', async () => {
     const res = await pub.inject({ method: 'GET', url: '/phone-login' });
     expect(res.statusCode).toBe(200);
-    for (const id of ['mpin-phone-login', 'access-number', 'access-number-countdown', 'access-number-progress', 'phone-login-status', 'access-number-new']) expect(res.body, id).toContain(`id="${id}"`);
+    for (const id of [
+      'mpin-phone-login',
+      'access-number',
+      'access-number-countdown',
+      'access-number-progress',
+      'phone-login-status',
+      'access-number-new',
+    ])
+      expect(res.body, id).toContain(`id="${id}"`);
     expect(res.body).toContain('<output id="access-number"');
     expect(res.body).toContain('src="/static/phone-login.js"');
   });
@@ -275,7 +352,11 @@ describe('pages', () => {
     const res = await pub.inject({ method: 'GET', url: '/protected' });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/?m=sign-in');
-    const stale = await pub.inject({ method: 'GET', url: '/protected', headers: { cookie: `${SESSION_COOKIE}=${'0'.repeat(64)}` } });
+    const stale = await pub.inject({
+      method: 'GET',
+      url: '/protected',
+      headers: { cookie: `${SESSION_COOKIE}=${'0'.repeat(64)}` },
+    });
     expect(stale.statusCode).toBe(303);
   });
 
@@ -291,9 +372,17 @@ describe('POST /mpinAuthenticate', () => {
 
   it('signs the browser in with a new session whose id is the sessionToken given to the RPS', async () => {
     const mpinId = newId('judy@example.test').hex;
-    rpsAnswer.authenticate = { status: 200, body: { userId: 'judy@example.test', mpinId, status: 200, message: 'Authentication successful' } };
+    rpsAnswer.authenticate = {
+      status: 200,
+      body: { userId: 'judy@example.test', mpinId, status: 200, message: 'Authentication successful' },
+    };
     const old = signedInSession('mallory@example.test');
-    const res = await pub.inject({ method: 'POST', url: '/mpinAuthenticate', headers: { cookie: old.cookie }, payload: { mpinResponse: { version: '0.3', authOTT, pass: 2 } } });
+    const res = await pub.inject({
+      method: 'POST',
+      url: '/mpinAuthenticate',
+      headers: { cookie: old.cookie },
+      payload: { mpinResponse: { version: '0.3', authOTT, pass: 2 } },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ userId: 'judy@example.test' });
     const setCookie = String(res.headers['set-cookie']);
@@ -302,11 +391,19 @@ describe('POST /mpinAuthenticate', () => {
     const id = sessionIdOf(secret);
     expect(rpsCalls.map((c) => c.path)).toEqual(['/authenticate', '/loginResult']);
     expect(rpsCalls[0]!.body).toEqual({ authOTT, logoutURL: '/logout', logoutData: { sessionToken: id } });
-    expect(rpsCalls[1]!.body).toMatchObject({ authOTT, status: 200, logoutData: { sessionToken: id, userId: 'judy@example.test' } });
+    expect(rpsCalls[1]!.body).toMatchObject({
+      authOTT,
+      status: 200,
+      logoutData: { sessionToken: id, userId: 'judy@example.test' },
+    });
     expect(ctx.storage.get('session', id)).toEqual({ userId: 'judy@example.test', mpinId, loggedInAt: clock });
     expect(ctx.storage.get('session', old.id)).toBeUndefined();
 
-    const page = await pub.inject({ method: 'GET', url: '/protected', headers: { cookie: `${SESSION_COOKIE}=${secret}` } });
+    const page = await pub.inject({
+      method: 'GET',
+      url: '/protected',
+      headers: { cookie: `${SESSION_COOKIE}=${secret}` },
+    });
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('<strong id="signed-in-user">judy@example.test</strong>');
     expect(page.body).toContain('<form id="sign-out" method="post" action="/logout-self">');
@@ -331,7 +428,12 @@ describe('POST /mpinAuthenticate', () => {
     for (const payload of [{}, { mpinResponse: {} }, { mpinResponse: { authOTT: 'xyz' } }]) {
       expect((await pub.inject({ method: 'POST', url: '/mpinAuthenticate', payload })).statusCode).toBe(400);
     }
-    const text = await pub.inject({ method: 'POST', url: '/mpinAuthenticate', headers: { 'content-type': 'text/plain' }, payload: JSON.stringify({ mpinResponse: { authOTT } }) });
+    const text = await pub.inject({
+      method: 'POST',
+      url: '/mpinAuthenticate',
+      headers: { 'content-type': 'text/plain' },
+      payload: JSON.stringify({ mpinResponse: { authOTT } }),
+    });
     expect(text.statusCode).toBe(400);
     expect(rpsCalls).toHaveLength(0);
   });
@@ -358,7 +460,11 @@ describe('sign-out', () => {
     const s = signedInSession('mia@example.test');
     const waiting = pub.inject({ method: 'GET', url: '/logoutWait', headers: { cookie: s.cookie } });
     await new Promise((r) => setTimeout(r, 50));
-    const res = await pub.inject({ method: 'POST', url: '/logout', payload: { userId: 'mia@example.test', sessionToken: s.id } });
+    const res = await pub.inject({
+      method: 'POST',
+      url: '/logout',
+      payload: { userId: 'mia@example.test', sessionToken: s.id },
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
     expect(ctx.storage.get('session', s.id)).toBeUndefined();
@@ -372,11 +478,19 @@ describe('sign-out', () => {
   it('accepts the logoutData as JSON text of any content type', async () => {
     for (const [type, payload] of [
       ['text/plain;charset=UTF-8', (id: string) => JSON.stringify({ userId: 'nia@example.test', sessionToken: id })],
-      ['application/x-www-form-urlencoded', (id: string) => encodeURIComponent(JSON.stringify({ userId: 'nia@example.test', sessionToken: id }))],
+      [
+        'application/x-www-form-urlencoded',
+        (id: string) => encodeURIComponent(JSON.stringify({ userId: 'nia@example.test', sessionToken: id })),
+      ],
       ['application/octet-stream', (id: string) => JSON.stringify({ sessionToken: id, userId: 'nia@example.test' })],
     ] as const) {
       const s = signedInSession('nia@example.test');
-      const res = await pub.inject({ method: 'POST', url: '/logout', headers: { 'content-type': type }, payload: payload(s.id) });
+      const res = await pub.inject({
+        method: 'POST',
+        url: '/logout',
+        headers: { 'content-type': type },
+        payload: payload(s.id),
+      });
       expect(res.statusCode, type).toBe(200);
       expect(res.body).toBe('');
       expect(ctx.storage.get('session', s.id)).toBeUndefined();
@@ -394,11 +508,25 @@ describe('sign-out', () => {
       [],
     ];
     for (const payload of bad) {
-      const res = await pub.inject({ method: 'POST', url: '/logout', headers: { 'content-type': 'application/json' }, payload: JSON.stringify(payload) });
+      const res = await pub.inject({
+        method: 'POST',
+        url: '/logout',
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      });
       expect(res.statusCode, JSON.stringify(payload)).toBe(400);
       expect(res.json().message).toBe('Logout failed');
     }
-    expect((await pub.inject({ method: 'POST', url: '/logout', headers: { 'content-type': 'application/json' }, payload: '{' })).statusCode).toBe(400);
+    expect(
+      (
+        await pub.inject({
+          method: 'POST',
+          url: '/logout',
+          headers: { 'content-type': 'application/json' },
+          payload: '{',
+        })
+      ).statusCode,
+    ).toBe(400);
     expect((await pub.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(400);
     expect(ctx.storage.get('session', s.id)?.userId).toBe('olga@example.test');
   });
@@ -423,7 +551,9 @@ describe('/mpinActivate', () => {
     expect(res.body).toContain('<dt>Requested on</dt><dd id="activation-requested">Wed, 02 Jan 2030 03:04:05 GMT</dd>');
     expect(res.body).toContain('<dt>From</dt><dd id="activation-from">Mobile</dd>');
     expect(res.body).toContain('<dd id="activation-device">andFirefox</dd>');
-    expect(res.body).toContain(`<form id="activation-form" method="post" action="/mpinActivate?${query(id.hex).replace(/&/g, '&amp;')}"><button type="submit">Confirm and activate</button></form>`);
+    expect(res.body).toContain(
+      `<form id="activation-form" method="post" action="/mpinActivate?${query(id.hex).replace(/&/g, '&amp;')}"><button type="submit">Confirm and activate</button></form>`,
+    );
   });
 
   it('escapes what comes from the link', async () => {
@@ -437,16 +567,27 @@ describe('/mpinActivate', () => {
 
   it('refuses an expired or malformed link', async () => {
     const id = newId('quinn@example.test');
-    const expired = await pub.inject({ method: 'GET', url: `/mpinActivate?${query(id.hex, new Date(clock - 1000).toISOString())}` });
+    const expired = await pub.inject({
+      method: 'GET',
+      url: `/mpinActivate?${query(id.hex, new Date(clock - 1000).toISOString())}`,
+    });
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('This verification link has already been used or has expired!');
     expect(expired.body).not.toContain('Confirm and activate');
-    for (const url of ['/mpinActivate', `/mpinActivate?i=zz&e=${expireTime()}&s=${KEY}`, `/mpinActivate?${query('00ff')}`, `/mpinActivate?${query(id.hex, 'tomorrow')}`]) {
+    for (const url of [
+      '/mpinActivate',
+      `/mpinActivate?i=zz&e=${expireTime()}&s=${KEY}`,
+      `/mpinActivate?${query('00ff')}`,
+      `/mpinActivate?${query(id.hex, 'tomorrow')}`,
+    ]) {
       const res = await pub.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(400);
       expect(res.body).toContain('This verification link is not valid.');
     }
-    const post = await pub.inject({ method: 'POST', url: `/mpinActivate?${query(id.hex, new Date(clock - 1000).toISOString())}` });
+    const post = await pub.inject({
+      method: 'POST',
+      url: `/mpinActivate?${query(id.hex, new Date(clock - 1000).toISOString())}`,
+    });
     expect(post.statusCode).toBe(410);
     expect(rpsCalls).toHaveLength(0);
   });

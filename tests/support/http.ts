@@ -9,10 +9,19 @@ export interface Res {
 }
 
 /** fetch; `body` is sent as is when a string, else as JSON. */
-export async function http(method: string, url: string, body?: unknown, headers: Record<string, string> = {}): Promise<Res> {
+export async function http(
+  method: string,
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Res> {
   const h: Record<string, string> = { ...headers };
   if (body !== undefined) h['content-type'] ??= 'application/json';
-  const res = await fetch(url, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(url, {
+    method,
+    headers: h,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   const text = await res.text();
   let json: any;
   try {

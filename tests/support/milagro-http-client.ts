@@ -21,12 +21,22 @@ export class HttpClient {
   private cookies = new Map<string, string>();
   constructor(readonly base: string) {}
 
-  async request<T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<HttpResult<T>> {
     const url = /^https?:/.test(path) ? path : this.base + path;
     const h: Record<string, string> = { ...headers };
     if (body !== undefined) h['content-type'] ??= 'application/json';
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { method, headers: h, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), redirect: 'manual' });
+    const res = await fetch(url, {
+      method,
+      headers: h,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      redirect: 'manual',
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair!.indexOf('=');
@@ -91,29 +101,56 @@ export class MilagroClient extends HttpClient {
   async timePermit(id: MilagroIdentity): Promise<{ date: number; timePermit: Uint8Array } | HttpResult> {
     const local = await this.request('GET', `${this.settings.timePermitsURL}/${id.mpinIdHex}`);
     if (local.status !== 200) return local;
-    const q = new URLSearchParams({ app_id: this.settings.appID, mobile: '1', hash_mpin_id: local.body.storageId, signature: local.body.signature });
+    const q = new URLSearchParams({
+      app_id: this.settings.appID,
+      mobile: '1',
+      hash_mpin_id: local.body.storageId,
+      signature: local.body.signature,
+    });
     const cloud = await this.request('GET', this.url(`${this.settings.certivoxURL}timePermit?${q.toString()}`));
     if (cloud.status !== 200) return cloud;
-    return { date: local.body.date, timePermit: oracle.recombineG1(bytes(local.body.timePermit), bytes(cloud.body.timePermit)) };
+    return {
+      date: local.body.date,
+      timePermit: oracle.recombineG1(bytes(local.body.timePermit), bytes(cloud.body.timePermit)),
+    };
   }
 
   /** Pass 1 and pass 2 with the given PIN; `wid` "0" in the browser, the access number on a phone. Returns the authOTT. */
   async passes(id: MilagroIdentity, pin: number, wid = '0'): Promise<string> {
     const permit = await this.timePermit(id);
     if ('status' in permit) throw new Error(`timePermit: ${permit.status} ${permit.text}`);
-    const c1 = oracle.client1({ mpinId: bytes(id.mpinIdHex), pin, token: id.token, date: permit.date, timePermit: permit.timePermit });
+    const c1 = oracle.client1({
+      mpinId: bytes(id.mpinIdHex),
+      pin,
+      token: id.token,
+      date: permit.date,
+      timePermit: permit.timePermit,
+    });
     const base = this.settings.mpinAuthServerURL;
-    const p1 = await this.request('POST', `${base}/pass1`, { mpin_id: id.mpinIdHex, U: hex(c1.u), UT: hex(c1.ut!), pass: 1 });
+    const p1 = await this.request('POST', `${base}/pass1`, {
+      mpin_id: id.mpinIdHex,
+      U: hex(c1.u),
+      UT: hex(c1.ut!),
+      pass: 1,
+    });
     if (p1.status !== 200) throw new Error(`pass1: ${p1.status} ${p1.text}`);
     const v = oracle.client2(c1.x, bytes(p1.body.y), c1.sec);
-    const p2 = await this.request('POST', `${base}/pass2`, { mpin_id: id.mpinIdHex, V: hex(v), WID: wid, OTP: false, pass: 2 });
+    const p2 = await this.request('POST', `${base}/pass2`, {
+      mpin_id: id.mpinIdHex,
+      V: hex(v),
+      WID: wid,
+      OTP: false,
+      pass: 2,
+    });
     if (p2.status !== 200) throw new Error(`pass2: ${p2.status} ${p2.text}`);
     return p2.body.authOTT;
   }
 
   /** The phone's last step of an access-number sign-in. */
   mobileAuthenticate(authOTT: string) {
-    return this.request('POST', this.settings.mobileAuthenticateURL, { mpinResponse: { version: '0.3', authOTT, pass: 2 } });
+    return this.request('POST', this.settings.mobileAuthenticateURL, {
+      mpinResponse: { version: '0.3', authOTT, pass: 2 },
+    });
   }
 
   /** The browser's last step: the relying party's authenticateURL. */

@@ -26,10 +26,7 @@ export const MILAGRO_BAD_PIN = -19;
 
 /** A status AMCL's SERVER_2 / SERVER can return. */
 export type MilagroServerResult =
-  | typeof MILAGRO_OK
-  | typeof MILAGRO_BAD_PIN
-  | typeof MILAGRO_INVALID_POINT
-  | typeof MILAGRO_BAD_PARAMS;
+  typeof MILAGRO_OK | typeof MILAGRO_BAD_PIN | typeof MILAGRO_INVALID_POINT | typeof MILAGRO_BAD_PARAMS;
 
 export class MilagroError extends Error {
   constructor(

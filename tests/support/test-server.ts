@@ -17,7 +17,14 @@ export async function startTestServer(
   /** The server's clock (ms since the epoch); the real one unless a test needs another. */
   now: () => number = Date.now,
 ): Promise<TestServer> {
-  const config = loadConfig({ PORT: '0', PRIVATE_PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...env });
+  const config = loadConfig({
+    PORT: '0',
+    PRIVATE_PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
   const server = await startServer(config, now);
   return {
     ...server,

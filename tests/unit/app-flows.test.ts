@@ -51,7 +51,11 @@ function makeApp(platform: Partial<Platform> = {}, now?: () => number) {
 
 async function dump(): Promise<string> {
   const db = await openDB(dbName, DB_VERSION);
-  const out = { identities: await db.getAll('identities'), services: await db.getAll('services'), meta: await db.getAll('meta') };
+  const out = {
+    identities: await db.getAll('identities'),
+    services: await db.getAll('services'),
+    meta: await db.getAll('meta'),
+  };
   db.close();
   return JSON.stringify(out);
 }
@@ -77,7 +81,8 @@ async function pcSession(origin: string) {
       for (let i = 0; i < 100; i++) {
         const poll = await pc.request('POST', '/rps/access', { webOTT: an.webOTT });
         if (poll.body.status === 'authenticate') {
-          return (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll.body.authOTT } })).status;
+          return (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll.body.authOTT } }))
+            .status;
         }
         await new Promise((r) => setTimeout(r, 100));
       }
@@ -100,12 +105,23 @@ describe('flows against the real server', () => {
     const { act, syncContentScripts } = makeApp();
     expect((await act({ kind: 'home' })).screen).toBe('add-service');
     const reg = await act({ kind: 'addService', url: `${server.publicUrl}/setup-phone` });
-    expect(reg).toMatchObject({ screen: 'register', service: { origin: server.publicUrl }, setDeviceName: true, deviceNameSuggestion: 'linNode', email: '' });
+    expect(reg).toMatchObject({
+      screen: 'register',
+      service: { origin: server.publicUrl },
+      setDeviceName: true,
+      deviceNameSuggestion: 'linNode',
+      email: '',
+    });
     expect(syncContentScripts).toHaveBeenLastCalledWith([server.publicUrl]);
 
     const setup = await act({ kind: 'register', email: 'Alice@Example.com', deviceName: 'myLaptop' });
-    expect(setup).toMatchObject({ screen: 'setup-pin', identity: { userId: 'alice@example.com', deviceName: 'myLaptop' } });
-    const cs = (Object.entries(await fakeBrowser.storage.session.get(null)).find(([k]) => k.startsWith('clientSecret:'))?.[1]) as string;
+    expect(setup).toMatchObject({
+      screen: 'setup-pin',
+      identity: { userId: 'alice@example.com', deviceName: 'myLaptop' },
+    });
+    const cs = Object.entries(await fakeBrowser.storage.session.get(null)).find(([k]) =>
+      k.startsWith('clientSecret:'),
+    )?.[1] as string;
     expect(cs).toMatch(/^[0-9a-f]{130}$/);
 
     const home = await act({ kind: 'setPin', pin: '9137' });
@@ -124,15 +140,30 @@ describe('flows against the real server', () => {
     expect(await act({ kind: 'startSignIn' })).toMatchObject({ screen: 'access-number', digits: 7, useCheckSum: true });
     const pin = await act({ kind: 'submitAccessNumber', accessNumber });
     // R4: service and identity before the PIN
-    expect(pin).toMatchObject({ screen: 'pin', purpose: 'remote', accessNumber, target: { origin: server.publicUrl }, identity: { userId: 'alice@example.com' } });
+    expect(pin).toMatchObject({
+      screen: 'pin',
+      purpose: 'remote',
+      accessNumber,
+      target: { origin: server.publicUrl },
+      identity: { userId: 'alice@example.com' },
+    });
 
     const [success, pcStatus] = await Promise.all([act({ kind: 'login', pin: '9137' }), complete()]);
     expect(pcStatus).toBe(200);
-    expect(success).toEqual({ screen: 'success', userId: 'alice@example.com', service: { origin: server.publicUrl, name: new URL(server.publicUrl).host }, purpose: 'remote', canSignOut: true, signedOut: false });
+    expect(success).toEqual({
+      screen: 'success',
+      userId: 'alice@example.com',
+      service: { origin: server.publicUrl, name: new URL(server.publicUrl).host },
+      purpose: 'remote',
+      canSignOut: true,
+      signedOut: false,
+    });
     expect((await pc.request('GET', '/protected')).text).toContain('alice@example.com');
 
     // R8: the sign-out data only in storage.session
-    const signOut = (await fakeBrowser.storage.session.get('signOut')).signOut as { logoutData: { sessionToken: string } };
+    const signOut = (await fakeBrowser.storage.session.get('signOut')).signOut as {
+      logoutData: { sessionToken: string };
+    };
     expect(signOut.logoutData.sessionToken).toMatch(/^[0-9a-f]+$/);
     expect(await dump()).not.toContain(signOut.logoutData.sessionToken);
 
@@ -152,7 +183,11 @@ describe('flows against the real server', () => {
     const { act } = makeApp();
     await act({ kind: 'addService', url: strict.publicUrl });
     const sent = await act({ kind: 'register', email: 'bob@example.com', deviceName: '' });
-    expect(sent).toMatchObject({ screen: 'email-sent', resent: false, identity: { state: 'started', deviceName: 'linNode' } });
+    expect(sent).toMatchObject({
+      screen: 'email-sent',
+      resent: false,
+      identity: { state: 'started', deviceName: 'linNode' },
+    });
 
     const early = await act({ kind: 'confirmedEmail' });
     expect(early).toMatchObject({ screen: 'email-sent', problem: { code: 'not-confirmed', retry: false } });
@@ -161,12 +196,23 @@ describe('flows against the real server', () => {
 
     const page = new HttpClient(strict.publicUrl);
     const mails = (await page.request('GET', '/mailbox.json')).body as { to: string; text: string }[];
-    const link = mails.reverse().find((m) => m.to.includes('bob@example.com'))?.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0];
+    const link = mails
+      .reverse()
+      .find((m) => m.to.includes('bob@example.com'))
+      ?.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0];
     expect(link).toBeTruthy();
-    expect((await page.request('POST', link!, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(200);
+    expect(
+      (await page.request('POST', link!, '', { 'content-type': 'application/x-www-form-urlencoded' })).status,
+    ).toBe(200);
 
-    expect(await act({ kind: 'confirmedEmail' })).toMatchObject({ screen: 'setup-pin', identity: { state: 'activated' } });
-    expect(await act({ kind: 'setPin', pin: '0042' })).toMatchObject({ screen: 'home', identity: { state: 'registered' } });
+    expect(await act({ kind: 'confirmedEmail' })).toMatchObject({
+      screen: 'setup-pin',
+      identity: { state: 'activated' },
+    });
+    expect(await act({ kind: 'setPin', pin: '0042' })).toMatchObject({
+      screen: 'home',
+      identity: { state: 'registered' },
+    });
     expect(await dump()).not.toContain('regOTT');
   });
 
@@ -176,13 +222,21 @@ describe('flows against the real server', () => {
     await act({ kind: 'startSignIn' });
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
     for (const bad of ['4241704', '424170', '42417031', 'abcdefg']) {
-      expect(await act({ kind: 'submitAccessNumber', accessNumber: bad })).toMatchObject({ screen: 'access-number', problem: { code: 'invalid-access-number' } });
+      expect(await act({ kind: 'submitAccessNumber', accessNumber: bad })).toMatchObject({
+        screen: 'access-number',
+        problem: { code: 'invalid-access-number' },
+      });
     }
     expect(fetchSpy).not.toHaveBeenCalled();
     fetchSpy.mockRestore();
 
-    expect(await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() })).toMatchObject({ screen: 'pin' });
-    expect(await act({ kind: 'login', pin: '1111' })).toMatchObject({ screen: 'wrong-access-number', problem: { code: 'unknown-access-number' } });
+    expect(await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() })).toMatchObject({
+      screen: 'pin',
+    });
+    expect(await act({ kind: 'login', pin: '1111' })).toMatchObject({
+      screen: 'wrong-access-number',
+      problem: { code: 'unknown-access-number' },
+    });
     expect(await act({ kind: 'retry' })).toMatchObject({ screen: 'access-number' });
     expect(await act({ kind: 'cancel' })).toMatchObject({ screen: 'home' });
   });
@@ -193,12 +247,19 @@ describe('flows against the real server', () => {
     const { accessNumber } = await pcSession(server.publicUrl);
     await act({ kind: 'startSignIn' });
     await act({ kind: 'submitAccessNumber', accessNumber });
-    expect(await act({ kind: 'login', pin: '2223' })).toMatchObject({ screen: 'wrong-pin', identity: { userId: 'dan@example.com' } });
+    expect(await act({ kind: 'login', pin: '2223' })).toMatchObject({
+      screen: 'wrong-pin',
+      identity: { userId: 'dan@example.com' },
+    });
     expect(await act({ kind: 'retry' })).toMatchObject({ screen: 'pin', accessNumber });
     expect(await act({ kind: 'login', pin: '2224' })).toMatchObject({ screen: 'wrong-pin' });
     await act({ kind: 'retry' });
     const blocked = await act({ kind: 'login', pin: '2225' });
-    expect(blocked).toEqual({ screen: 'blocked', userId: 'dan@example.com', service: { origin: server.publicUrl, name: new URL(server.publicUrl).host } });
+    expect(blocked).toEqual({
+      screen: 'blocked',
+      userId: 'dan@example.com',
+      service: { origin: server.publicUrl, name: new URL(server.publicUrl).host },
+    });
 
     const stored = JSON.parse(await dump()) as { identities: Record<string, unknown>[] };
     expect(stored.identities).toHaveLength(1);
@@ -212,7 +273,9 @@ describe('flows against the real server', () => {
     fetchSpy.mockRestore();
 
     expect(await act({ kind: 'registerAgain' })).toMatchObject({ screen: 'register', email: 'dan@example.com' });
-    expect(await act({ kind: 'register', email: 'dan@example.com', deviceName: '' })).toMatchObject({ screen: 'setup-pin' });
+    expect(await act({ kind: 'register', email: 'dan@example.com', deviceName: '' })).toMatchObject({
+      screen: 'setup-pin',
+    });
     expect(await act({ kind: 'setPin', pin: '3333' })).toMatchObject({ screen: 'home', identityCount: 1 });
   });
 
@@ -220,20 +283,34 @@ describe('flows against the real server', () => {
     const { act, app } = makeApp();
     const first = await enrol(act, server.publicUrl, 'erin@example.com', '4444');
     const firstId = first.screen === 'home' ? first.identity.id : '';
-    expect(await act({ kind: 'openMenu' })).toMatchObject({ screen: 'menu', selectedId: firstId, identities: [{ userId: 'erin@example.com' }] });
-    expect(await act({ kind: 'addIdentity' })).toMatchObject({ screen: 'register', service: { origin: server.publicUrl } });
+    expect(await act({ kind: 'openMenu' })).toMatchObject({
+      screen: 'menu',
+      selectedId: firstId,
+      identities: [{ userId: 'erin@example.com' }],
+    });
+    expect(await act({ kind: 'addIdentity' })).toMatchObject({
+      screen: 'register',
+      service: { origin: server.publicUrl },
+    });
     await act({ kind: 'register', email: 'frank@example.com', deviceName: '' });
     const second = await act({ kind: 'setPin', pin: '5555' });
     expect(second).toMatchObject({ screen: 'home', identityCount: 2, identity: { userId: 'frank@example.com' } });
 
-    expect(await act({ kind: 'selectIdentity', id: firstId })).toMatchObject({ screen: 'home', identity: { id: firstId } });
+    expect(await act({ kind: 'selectIdentity', id: firstId })).toMatchObject({
+      screen: 'home',
+      identity: { id: firstId },
+    });
     expect(await act({ kind: 'manage', id: firstId })).toMatchObject({ screen: 'manage', identity: { id: firstId } });
     expect(await act({ kind: 'resetPin' })).toMatchObject({ screen: 'confirm-reset' });
     const reset = await act({ kind: 'confirmReset' });
     expect(reset).toMatchObject({ screen: 'setup-pin', identity: { userId: 'erin@example.com' } });
     const resetId = reset.screen === 'setup-pin' ? reset.identity.id : '';
     expect(resetId).not.toBe(firstId);
-    expect(await act({ kind: 'setPin', pin: '4321' })).toMatchObject({ screen: 'home', identityCount: 2, identity: { id: resetId } });
+    expect(await act({ kind: 'setPin', pin: '4321' })).toMatchObject({
+      screen: 'home',
+      identityCount: 2,
+      identity: { id: resetId },
+    });
 
     // the new PIN signs in
     const { accessNumber, complete } = await pcSession(server.publicUrl);
@@ -244,18 +321,30 @@ describe('flows against the real server', () => {
 
     await act({ kind: 'manage', id: resetId });
     expect(await act({ kind: 'removeIdentity' })).toMatchObject({ screen: 'confirm-remove' });
-    expect(await act({ kind: 'confirmRemove' })).toMatchObject({ screen: 'home', identityCount: 1, identity: { userId: 'frank@example.com' } });
-    const frankId = (await app.getState()).screen === 'home' ? ((await app.getState()) as { identity: { id: string } }).identity.id : '';
+    expect(await act({ kind: 'confirmRemove' })).toMatchObject({
+      screen: 'home',
+      identityCount: 1,
+      identity: { userId: 'frank@example.com' },
+    });
+    const frankId =
+      (await app.getState()).screen === 'home'
+        ? ((await app.getState()) as { identity: { id: string } }).identity.id
+        : '';
     await act({ kind: 'manage', id: frankId });
     await act({ kind: 'removeIdentity' });
-    expect(await act({ kind: 'confirmRemove' })).toMatchObject({ screen: 'register', service: { origin: server.publicUrl } });
+    expect(await act({ kind: 'confirmRemove' })).toMatchObject({
+      screen: 'register',
+      service: { origin: server.publicUrl },
+    });
     expect(JSON.parse(await dump()).identities).toEqual([]);
   });
 
   it('sign-in on this browser: the content script gets the authOTT and the page is signed in (WID "0")', async () => {
     const page = new HttpClient(server.publicUrl); // the tab, with its own cookie
     const completeSignIn = vi.fn(async (_tabId: number, m: { authOTT: string; authenticateURL: string }) => {
-      const r = await page.request('POST', m.authenticateURL, { mpinResponse: { version: '0.3', authOTT: m.authOTT, pass: 2 } });
+      const r = await page.request('POST', m.authenticateURL, {
+        mpinResponse: { version: '0.3', authOTT: m.authOTT, pass: 2 },
+      });
       return r.status;
     });
     const { act, app } = makeApp({ completeSignIn });
@@ -263,14 +352,29 @@ describe('flows against the real server', () => {
 
     expect(await app.pinpadFound('http://evil.test', 'demo')).toEqual({ offer: false });
     expect(await app.pinpadFound(server.publicUrl, 'demo')).toEqual({ offer: true, userId: 'gina@example.com' });
-    expect(await app.requestLocalSignIn(server.publicUrl.replace('127.0.0.1', 'localhost'), 3)).toEqual({ queued: false });
+    expect(await app.requestLocalSignIn(server.publicUrl.replace('127.0.0.1', 'localhost'), 3)).toEqual({
+      queued: false,
+    });
     expect(await app.requestLocalSignIn(server.publicUrl, 3)).toEqual({ queued: true });
-    expect(await app.getState()).toMatchObject({ screen: 'pin', purpose: 'local', target: { origin: server.publicUrl } });
+    expect(await app.getState()).toMatchObject({
+      screen: 'pin',
+      purpose: 'local',
+      target: { origin: server.publicUrl },
+    });
 
     expect(await act({ kind: 'login', pin: '6667' })).toMatchObject({ screen: 'wrong-pin' });
     await act({ kind: 'retry' });
-    expect(await act({ kind: 'login', pin: '6666' })).toMatchObject({ screen: 'success', purpose: 'local', canSignOut: false, userId: 'gina@example.com' });
-    expect(completeSignIn).toHaveBeenLastCalledWith(3, { type: 'completeSignIn', authOTT: expect.stringMatching(/^[0-9a-f]{32}$/), authenticateURL: `${server.publicUrl}/mpinAuthenticate` });
+    expect(await act({ kind: 'login', pin: '6666' })).toMatchObject({
+      screen: 'success',
+      purpose: 'local',
+      canSignOut: false,
+      userId: 'gina@example.com',
+    });
+    expect(completeSignIn).toHaveBeenLastCalledWith(3, {
+      type: 'completeSignIn',
+      authOTT: expect.stringMatching(/^[0-9a-f]{32}$/),
+      authenticateURL: `${server.publicUrl}/mpinAuthenticate`,
+    });
     expect((await page.request('GET', '/protected')).text).toContain('gina@example.com');
   });
 
@@ -292,18 +396,29 @@ describe('flows against the real server', () => {
     await act({ kind: 'startSignIn' });
     await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
     server.ctx.storage.put('revoked', 'ivy@example.com', { reason: 'test' });
-    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({ screen: 'pin', problem: { code: 'revoked', retry: false } });
+    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({
+      screen: 'pin',
+      problem: { code: 'revoked', retry: false },
+    });
     server.ctx.storage.delete('revoked', 'ivy@example.com');
 
     const realFetch = globalThis.fetch;
     let answer = { status: 408, body: '{"message":"Authentication timed out"}' };
     vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) =>
-      String(input).endsWith('/rps/authenticate') ? new Response(answer.body, { status: answer.status }) : realFetch(input, init),
+      String(input).endsWith('/rps/authenticate')
+        ? new Response(answer.body, { status: answer.status })
+        : realFetch(input, init),
     );
-    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({ screen: 'access-number', problem: { code: 'access-number-expired' } });
+    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({
+      screen: 'access-number',
+      problem: { code: 'access-number-expired' },
+    });
     await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
     answer = { status: 403, body: '{"message":"Forbidden"}' };
-    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({ screen: 'pin', problem: { code: 'not-authorized' } });
+    expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({
+      screen: 'pin',
+      problem: { code: 'not-authorized' },
+    });
     const stored = JSON.parse(await dump()) as { identities: Record<string, unknown>[] };
     expect(stored.identities[0]).toMatchObject({ state: 'registered', token: expect.any(String) });
   });
@@ -315,7 +430,11 @@ describe('flows against the real server', () => {
     let logoutURL = 'https://evil.test/logout';
     const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const url = String(input);
-      if (url.endsWith('/rps/authenticate')) return new Response(JSON.stringify({ logoutURL, logoutData: { userId: 'jay@example.com', sessionToken: 'abc' } }), { status: 200 });
+      if (url.endsWith('/rps/authenticate'))
+        return new Response(
+          JSON.stringify({ logoutURL, logoutData: { userId: 'jay@example.com', sessionToken: 'abc' } }),
+          { status: 200 },
+        );
       if (url.endsWith('/fake-logout')) return new Response('Logged out', { status: 200 });
       return realFetch(input, init);
     });
@@ -326,13 +445,22 @@ describe('flows against the real server', () => {
       return act({ kind: 'login', pin: '9999' });
     };
     expect(await signIn()).toMatchObject({ screen: 'success', canSignOut: true });
-    expect(await act({ kind: 'signOut' })).toMatchObject({ screen: 'success', signedOut: false, canSignOut: false, problem: { code: 'sign-out-failed' } });
+    expect(await act({ kind: 'signOut' })).toMatchObject({
+      screen: 'success',
+      signedOut: false,
+      canSignOut: false,
+      problem: { code: 'sign-out-failed' },
+    });
     expect(fetchSpy.mock.calls.map(([u]) => String(u)).filter((u) => u.includes('evil'))).toEqual([]);
     expect(await fakeBrowser.storage.session.get('signOut')).toEqual({});
 
     logoutURL = '/fake-logout';
     expect(await signIn()).toMatchObject({ screen: 'success', canSignOut: true });
-    expect(await act({ kind: 'signOut' })).toMatchObject({ screen: 'success', signedOut: false, problem: { code: 'sign-out-failed', message: 'Sign out was unsuccessful!' } });
+    expect(await act({ kind: 'signOut' })).toMatchObject({
+      screen: 'success',
+      signedOut: false,
+      problem: { code: 'sign-out-failed', message: 'Sign out was unsuccessful!' },
+    });
 
     // leaving the success screen forgets the sign-out data (R8)
     expect(await act({ kind: 'home' })).toMatchObject({ screen: 'home' });
@@ -341,7 +469,10 @@ describe('flows against the real server', () => {
 
   it('the add-service screen shows a PIN pad found on the active tab; cancel and intents out of place change nothing', async () => {
     const { app, act } = makeApp({ detectPinpad: async () => server.publicUrl });
-    expect(await app.getState()).toEqual({ screen: 'add-service', detected: { origin: server.publicUrl, name: new URL(server.publicUrl).host } });
+    expect(await app.getState()).toEqual({
+      screen: 'add-service',
+      detected: { origin: server.publicUrl, name: new URL(server.publicUrl).host },
+    });
     expect(await act({ kind: 'login', pin: '1234' })).toMatchObject({ screen: 'add-service' });
     expect(await act({ kind: 'confirmRemove' })).toMatchObject({ screen: 'add-service' });
     await act({ kind: 'addService', url: server.publicUrl });
@@ -350,11 +481,17 @@ describe('flows against the real server', () => {
   });
   it('scanQr offers the service whose URL the QR code on the tab holds; anything else is "no QR code"', async () => {
     const { act } = makeApp({ scanQr: async () => `${server.publicUrl}` });
-    expect(await act({ kind: 'scanQr' })).toEqual({ screen: 'add-service', detected: { origin: server.publicUrl, name: new URL(server.publicUrl).host } });
+    expect(await act({ kind: 'scanQr' })).toEqual({
+      screen: 'add-service',
+      detected: { origin: server.publicUrl, name: new URL(server.publicUrl).host },
+    });
     expect((await act({ kind: 'addService', url: server.publicUrl })).screen).toBe('register');
 
     const none = makeApp({ scanQr: async () => undefined });
-    expect(await none.act({ kind: 'scanQr' })).toMatchObject({ screen: 'add-service', problem: { code: 'no-qr', retry: false } });
+    expect(await none.act({ kind: 'scanQr' })).toMatchObject({
+      screen: 'add-service',
+      problem: { code: 'no-qr', retry: false },
+    });
     const text = makeApp({ scanQr: async () => 'just some words' });
     expect(await text.act({ kind: 'scanQr' })).toMatchObject({ screen: 'add-service', problem: { code: 'no-qr' } });
     const other = makeApp({ scanQr: async () => 'javascript:alert(1)' });

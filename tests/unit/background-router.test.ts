@@ -10,7 +10,13 @@ import { handleMessage } from '@/lib/background-handler';
 const EXT = `chrome-extension://${fakeBrowser.runtime.id}`;
 type Sender = Browser.runtime.MessageSender;
 const popup: Sender = { id: fakeBrowser.runtime.id, origin: EXT, url: `${EXT}/popup.html` };
-const content = { id: fakeBrowser.runtime.id, tab: { id: 7, url: 'http://rp.test:8080/' }, frameId: 0, url: 'http://rp.test:8080/', origin: 'http://rp.test:8080' } as Sender;
+const content = {
+  id: fakeBrowser.runtime.id,
+  tab: { id: 7, url: 'http://rp.test:8080/' },
+  frameId: 0,
+  url: 'http://rp.test:8080/',
+  origin: 'http://rp.test:8080',
+} as Sender;
 
 function fakeApp() {
   return {
@@ -85,7 +91,10 @@ describe('background message router', () => {
   });
 
   it.each([
-    ['another extension', { id: 'other', origin: 'chrome-extension://other', url: 'chrome-extension://other/popup.html' }],
+    [
+      'another extension',
+      { id: 'other', origin: 'chrome-extension://other', url: 'chrome-extension://other/popup.html' },
+    ],
     ['a subframe', { ...content, frameId: 2 }],
     ['a web page without a tab', { id: fakeBrowser.runtime.id, origin: 'http://rp.test', url: 'http://rp.test/' }],
   ] as [string, Sender][])('drops privileged messages from %s', (_what, sender) => {
@@ -120,7 +129,8 @@ describe('through the real background entrypoint and store', () => {
     const { default: background } = await import('@/entrypoints/background');
     const { openStore } = await import('@/lib/store/db');
     background.main();
-    const send = async (message: unknown, sender: Sender) => (await fakeBrowser.runtime.onMessage.trigger(message, sender, () => {}))[0];
+    const send = async (message: unknown, sender: Sender) =>
+      (await fakeBrowser.runtime.onMessage.trigger(message, sender, () => {}))[0];
     const intent = { type: 'intent', intent: { kind: 'addService', url: 'ftp://nowhere' } };
     expect(await send(intent, content)).toBeUndefined();
     const store = await openStore();
@@ -134,7 +144,13 @@ describe('through the real background entrypoint and store', () => {
 
 describe('an extension page opened in a tab', () => {
   it('is an extension page (privileged), not a content script', async () => {
-    const inTab = { id: fakeBrowser.runtime.id, tab: { id: 4, url: `${EXT}/popup.html` }, frameId: 0, url: `${EXT}/popup.html`, origin: EXT } as Sender;
+    const inTab = {
+      id: fakeBrowser.runtime.id,
+      tab: { id: 4, url: `${EXT}/popup.html` },
+      frameId: 0,
+      url: `${EXT}/popup.html`,
+      origin: EXT,
+    } as Sender;
     const app = fakeApp();
     expect(await handleMessage({ type: 'getState' }, inTab, app)).toEqual({ screen: 'add-service' });
     expect(handleMessage({ type: 'requestLocalSignIn' }, inTab, app)).toBeUndefined();

@@ -36,7 +36,13 @@ describe('background', () => {
   });
 
   it('answers a status message from a content script in the top frame', async () => {
-    const sender = { id: fakeBrowser.runtime.id, tab: { id: 1 }, frameId: 0, url: 'http://127.0.0.1/', origin: 'http://127.0.0.1' };
+    const sender = {
+      id: fakeBrowser.runtime.id,
+      tab: { id: 1 },
+      frameId: 0,
+      url: 'http://127.0.0.1/',
+      origin: 'http://127.0.0.1',
+    };
     expect(await send({ type: 'status' }, sender)).toMatchObject({ ok: true });
   });
 
@@ -54,7 +60,10 @@ describe('background', () => {
   it.each([
     ['another extension', { id: 'other-extension-id', origin: 'chrome-extension://other-extension-id' }],
     ['a subframe content script', { id: fakeBrowser.runtime.id, tab: { id: 1 }, frameId: 3, url: 'http://127.0.0.1/' }],
-    ['a web origin without a tab', { id: fakeBrowser.runtime.id, origin: 'http://127.0.0.1', url: 'http://127.0.0.1/' }],
+    [
+      'a web origin without a tab',
+      { id: fakeBrowser.runtime.id, origin: 'http://127.0.0.1', url: 'http://127.0.0.1/' },
+    ],
   ])('drops a valid message from %s', async (_what, sender) => {
     expect(await send({ type: 'status' }, sender)).toBeUndefined();
     expect(console.warn).toHaveBeenCalledWith('[mpin] message dropped: sender-rejected');

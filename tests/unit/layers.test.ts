@@ -28,7 +28,12 @@ const cases: [layer: string, path: string, code: string, rule: string | null][] 
   ['mpin', 'lib/mpin/probe.ts', "import { x } from '../../server/config.ts';", 'no-restricted-imports'],
   ['mpin', 'lib/mpin/probe.ts', 'export const t = document.title;', 'no-restricted-globals'],
   ['mpin', 'lib/mpin/probe.ts', 'export const e = process.env;', 'no-restricted-globals'],
-  ['mpin', 'lib/mpin/probe.ts', "import { sha256 } from '@noble/hashes/sha2.js';\nimport { a } from './bytes.ts';", null],
+  [
+    'mpin',
+    'lib/mpin/probe.ts',
+    "import { sha256 } from '@noble/hashes/sha2.js';\nimport { a } from './bytes.ts';",
+    null,
+  ],
   // the extension: no server, no Node
   ['extension', 'lib/app/probe.ts', "import { loadConfig } from '../../server/config.ts';", 'no-restricted-imports'],
   ['extension', 'components/Probe.ts', "import { x } from '@/server/config';", 'no-restricted-imports'],
@@ -40,7 +45,12 @@ const cases: [layer: string, path: string, code: string, rule: string | null][] 
   ['server', 'server/rps/probe.ts', "import { openStore } from '../../lib/store/db.ts';", 'no-restricted-imports'],
   ['server', 'server/rps/probe.ts', "import { x } from '../../components/types.ts';", 'no-restricted-imports'],
   ['server', 'server/rps/probe.ts', "import { browser } from 'wxt/browser';", 'no-restricted-imports'],
-  ['server', 'server/rps/probe.ts', "import { readFileSync } from 'node:fs';\nimport { createMpin } from '../../lib/mpin/index.ts';", null],
+  [
+    'server',
+    'server/rps/probe.ts',
+    "import { readFileSync } from 'node:fs';\nimport { createMpin } from '../../lib/mpin/index.ts';",
+    null,
+  ],
   ['server web', 'server/web/probe.ts', "import { readFileSync } from 'node:fs';", 'no-restricted-imports'],
   ['server web', 'server/web/probe.ts', "import { x } from '../../lib/rps/client.ts';", null],
   // R20: no Math.random outside tests
@@ -58,7 +68,11 @@ describe('layer rules (ESLint)', () => {
     it(`${layer}: ${path}: ${code.split('\n')[0]} → ${rule ?? 'allowed'}`, async () => {
       const found = await problems(path, code);
       if (rule === null) expect(found).toEqual([]);
-      else expect(found.some((p) => p.startsWith(`${rule}:`)), found.join('\n') || 'no problem reported').toBe(true);
+      else
+        expect(
+          found.some((p) => p.startsWith(`${rule}:`)),
+          found.join('\n') || 'no problem reported',
+        ).toBe(true);
     }, 30_000);
   }
 });

@@ -75,17 +75,19 @@ describe('completeSignIn', () => {
     expect(reload).toHaveBeenCalledOnce();
   });
 
-  it.each(['https://evil.test/mpinAuthenticate', '//evil.test/x', 'https://evil.rp.test/mpinAuthenticate', 'javascript:alert(1)'])(
-    'refuses a cross-origin authenticateURL %s without any request',
-    async (authenticateURL) => {
-      const { options, fetch, navigate, reload } = setup({ authenticateURL });
-      const outcome = await completeSignIn(options);
-      expect(outcome).toMatchObject({ ok: false, reason: 'refused-url' });
-      expect(fetch).not.toHaveBeenCalled();
-      expect(navigate).not.toHaveBeenCalled();
-      expect(reload).not.toHaveBeenCalled();
-    },
-  );
+  it.each([
+    'https://evil.test/mpinAuthenticate',
+    '//evil.test/x',
+    'https://evil.rp.test/mpinAuthenticate',
+    'javascript:alert(1)',
+  ])('refuses a cross-origin authenticateURL %s without any request', async (authenticateURL) => {
+    const { options, fetch, navigate, reload } = setup({ authenticateURL });
+    const outcome = await completeSignIn(options);
+    expect(outcome).toMatchObject({ ok: false, reason: 'refused-url' });
+    expect(fetch).not.toHaveBeenCalled();
+    expect(navigate).not.toHaveBeenCalled();
+    expect(reload).not.toHaveBeenCalled();
+  });
 
   it.each([
     [401, 'Incorrect PIN!'],
@@ -101,7 +103,7 @@ describe('completeSignIn', () => {
   });
 
   it('reports a network failure', async () => {
-    const { options } = setup({ fetch: (async () => Promise.reject(new TypeError('offline'))) });
+    const { options } = setup({ fetch: async () => Promise.reject(new TypeError('offline')) });
     await expect(completeSignIn(options)).resolves.toMatchObject({ ok: false, reason: 'network' });
   });
 });

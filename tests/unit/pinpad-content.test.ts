@@ -99,17 +99,19 @@ describe('reporting a PIN pad and offering sign-in', () => {
     expect(script.offer).toBeNull();
   });
 
-  it.each([['a string', 'yes'], ['a wrong type', { offer: 'yes' }], ['no answer', undefined], ['a long user id', { offer: true, userId: 'x'.repeat(300) }]])(
-    'shows nothing for a reply that does not parse: %s',
-    async (_what, reply) => {
-      replies.pinpadFound = reply;
-      setPage(fx.DEMO_PINPAD);
-      const script = start();
-      await vi.waitFor(() => expect(sent).toHaveLength(1));
-      await script.scan();
-      expect(script.offer).toBeNull();
-    },
-  );
+  it.each([
+    ['a string', 'yes'],
+    ['a wrong type', { offer: 'yes' }],
+    ['no answer', undefined],
+    ['a long user id', { offer: true, userId: 'x'.repeat(300) }],
+  ])('shows nothing for a reply that does not parse: %s', async (_what, reply) => {
+    replies.pinpadFound = reply;
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    await vi.waitFor(() => expect(sent).toHaveLength(1));
+    await script.scan();
+    expect(script.offer).toBeNull();
+  });
 
   it('finds a Milagro pad that mpin.js renders after load (MutationObserver)', async () => {
     setPage(fx.MILAGRO_EMPTY_HOLDER);
@@ -227,7 +229,10 @@ describe('completeSignIn from the background', () => {
   it("on a Milagro page uses the background's authenticateURL and reloads", async () => {
     setPage(fx.MILAGRO_LOGIN);
     start();
-    await expect(deliver({ ...good, authenticateURL: `${location.origin}/rp/mpinAuthenticate` })).resolves.toEqual({ ok: true, status: 200 });
+    await expect(deliver({ ...good, authenticateURL: `${location.origin}/rp/mpinAuthenticate` })).resolves.toEqual({
+      ok: true,
+      status: 200,
+    });
     expect(fetchMock.mock.calls[0]![0]).toBe(`${location.origin}/rp/mpinAuthenticate`);
     expect(reload).toHaveBeenCalledOnce();
   });
@@ -273,7 +278,10 @@ describe('completeSignIn from the background', () => {
   it("refuses a cross-origin authenticateURL from the background's message", async () => {
     setPage(fx.MILAGRO_LOGIN);
     start();
-    await expect(deliver({ ...good, authenticateURL: 'https://evil.test/mpinAuthenticate' })).resolves.toMatchObject({ ok: false, reason: 'refused-url' });
+    await expect(deliver({ ...good, authenticateURL: 'https://evil.test/mpinAuthenticate' })).resolves.toMatchObject({
+      ok: false,
+      reason: 'refused-url',
+    });
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
@@ -307,7 +315,12 @@ describe('completeSignIn from the background', () => {
 
 describe('the entrypoint', () => {
   it('is registered at runtime, with no manifest matches, at document_idle, in the isolated world', () => {
-    expect(pinpadEntrypoint).toMatchObject({ registration: 'runtime', matches: [], runAt: 'document_idle', noScriptStartedPostMessage: true });
+    expect(pinpadEntrypoint).toMatchObject({
+      registration: 'runtime',
+      matches: [],
+      runAt: 'document_idle',
+      noScriptStartedPostMessage: true,
+    });
     expect((pinpadEntrypoint as { world?: string }).world).toBeUndefined();
   });
 
@@ -334,12 +347,15 @@ describe('source rules for the content script (R13, R17, R18)', () => {
   ];
   const code = (file: string) => readFileSync(join(root, file), 'utf8').replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, '');
 
-  it.each(files)('%s: no innerHTML/outerHTML/insertAdjacentHTML, postMessage, navigator.credentials, eval, main world', (file) => {
-    const src = code(file);
-    expect(src).not.toMatch(/\b(?:innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/);
-    expect(src).not.toMatch(/postMessage\s*\(/);
-    expect(src).not.toMatch(/navigator\s*\.\s*credentials/);
-    expect(src).not.toMatch(/\beval\s*\(|new Function\s*\(/);
-    expect(src).not.toMatch(/world\s*:\s*['"]MAIN['"]/);
-  });
+  it.each(files)(
+    '%s: no innerHTML/outerHTML/insertAdjacentHTML, postMessage, navigator.credentials, eval, main world',
+    (file) => {
+      const src = code(file);
+      expect(src).not.toMatch(/\b(?:innerHTML|outerHTML|insertAdjacentHTML|document\.write)\b/);
+      expect(src).not.toMatch(/postMessage\s*\(/);
+      expect(src).not.toMatch(/navigator\s*\.\s*credentials/);
+      expect(src).not.toMatch(/\beval\s*\(|new Function\s*\(/);
+      expect(src).not.toMatch(/world\s*:\s*['"]MAIN['"]/);
+    },
+  );
 });

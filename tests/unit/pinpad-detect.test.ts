@@ -14,7 +14,12 @@ function page(html: string): Document {
 describe('demo site adapter (server/rpa/PINPAD.md)', () => {
   it('recognises the in-browser PIN pad with its URLs', () => {
     const found = detectPinpad(page(fx.DEMO_PINPAD));
-    expect(found).toMatchObject({ kind: 'demo', authenticateURL: '/mpinAuthenticate', authenticateURLFromPage: true, successURL: '/protected' });
+    expect(found).toMatchObject({
+      kind: 'demo',
+      authenticateURL: '/mpinAuthenticate',
+      authenticateURLFromPage: true,
+      successURL: '/protected',
+    });
     expect(found?.element.id).toBe('mpin-pinpad');
   });
 
@@ -37,7 +42,11 @@ describe('demo site adapter (server/rpa/PINPAD.md)', () => {
   });
 
   it('keeps absolute URLs as written (the same-origin check comes when they are used)', () => {
-    const found = detectDemo(page('<div data-mpin-pinpad data-mpin-authenticate-url="https://evil.test/a" data-mpin-success-url="//evil.test/b"></div>'));
+    const found = detectDemo(
+      page(
+        '<div data-mpin-pinpad data-mpin-authenticate-url="https://evil.test/a" data-mpin-success-url="//evil.test/b"></div>',
+      ),
+    );
     expect(found).toMatchObject({ authenticateURL: 'https://evil.test/a', successURL: '//evil.test/b' });
   });
 });
@@ -45,7 +54,12 @@ describe('demo site adapter (server/rpa/PINPAD.md)', () => {
 describe('Milagro adapter (mpin.js)', () => {
   it('recognises the rendered widget and its login pad', () => {
     const found = detectPinpad(page(fx.MILAGRO_LOGIN));
-    expect(found).toMatchObject({ kind: 'milagro', authenticateURL: '/mpinAuthenticate', authenticateURLFromPage: false, successURL: null });
+    expect(found).toMatchObject({
+      kind: 'milagro',
+      authenticateURL: '/mpinAuthenticate',
+      authenticateURLFromPage: false,
+      successURL: null,
+    });
     expect(found?.element.id).toBe('mpinMiracle');
   });
 
@@ -95,7 +109,11 @@ describe('planted markup in the attributes an adapter reads (R17)', () => {
     el.setAttribute('data-mpin-success-url', value);
     const doc = page('');
     doc.body.append(doc.importNode(el, true));
-    expect(detectDemo(doc)).toMatchObject({ authenticateURL: '/mpinAuthenticate', authenticateURLFromPage: false, successURL: null });
+    expect(detectDemo(doc)).toMatchObject({
+      authenticateURL: '/mpinAuthenticate',
+      authenticateURLFromPage: false,
+      successURL: null,
+    });
   });
 
   it('a URL that parses but points elsewhere is kept only as text, never rendered', () => {

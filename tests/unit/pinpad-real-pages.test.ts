@@ -27,7 +27,12 @@ async function load(path: string): Promise<Document> {
 describe('the reference server pages', () => {
   it('/ is recognised as the demo PIN pad with its URLs', async () => {
     const found = detectPinpad(await load('/'));
-    expect(found).toMatchObject({ kind: 'demo', authenticateURL: '/mpinAuthenticate', authenticateURLFromPage: true, successURL: '/protected' });
+    expect(found).toMatchObject({
+      kind: 'demo',
+      authenticateURL: '/mpinAuthenticate',
+      authenticateURLFromPage: true,
+      successURL: '/protected',
+    });
     expect(found?.element.getAttribute('data-mpin-client-settings')).toBe('/rps/clientSettings');
   });
 

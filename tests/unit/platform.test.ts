@@ -3,7 +3,13 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { hostPattern, originOfUrl } from '@/lib/app/origin';
-import { completeSignIn, deviceNameSuggestion, detectPinpad, hasHostPermission, syncContentScripts } from '@/lib/app/platform';
+import {
+  completeSignIn,
+  deviceNameSuggestion,
+  detectPinpad,
+  hasHostPermission,
+  syncContentScripts,
+} from '@/lib/app/platform';
 
 beforeEach(() => {
   fakeBrowser.reset();
@@ -24,7 +30,9 @@ function fakeScripting(existing: unknown[]) {
 }
 
 describe('content script registration', () => {
-  const script = (matches: string[]) => [{ id: 'mpin-pinpad', js: ['content-scripts/pinpad.js'], matches, runAt: 'document_idle', allFrames: false }];
+  const script = (matches: string[]) => [
+    { id: 'mpin-pinpad', js: ['content-scripts/pinpad.js'], matches, runAt: 'document_idle', allFrames: false },
+  ];
 
   it('registers it for exactly the service origins when it is missing', async () => {
     const api = fakeScripting([]);
@@ -50,7 +58,7 @@ describe('content script registration', () => {
 
 describe('PIN pad detection on the active tab', () => {
   it('returns the origin the page reports when it has a PIN pad', async () => {
-    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]));
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation(async () => [{ id: 9 }]);
     const executeScript = vi.fn(async () => [{ frameId: 0, result: { origin: 'http://rp.test', found: true } }]);
     Object.assign(fakeBrowser.scripting, { executeScript });
     expect(await detectPinpad()).toBe('http://rp.test');
@@ -62,19 +70,23 @@ describe('PIN pad detection on the active tab', () => {
     ['a non-web origin', { origin: 'chrome://settings', found: true }],
     ['garbage', { origin: 42 }],
   ])('returns nothing for %s', async (_what, result) => {
-    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]));
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation(async () => [{ id: 9 }]);
     Object.assign(fakeBrowser.scripting, { executeScript: vi.fn(async () => [{ frameId: 0, result }]) });
     expect(await detectPinpad()).toBeUndefined();
   });
 
   it('returns nothing when scripting is refused (no activeTab grant)', async () => {
-    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation((async () => [{ id: 9 }]));
+    vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation(async () => [{ id: 9 }]);
     expect(await detectPinpad()).toBeUndefined();
   });
 });
 
 describe('hand-over to the content script', () => {
-  const message = { type: 'completeSignIn' as const, authOTT: '0123456789abcdef0123456789abcdef', authenticateURL: 'http://rp.test/mpinAuthenticate' };
+  const message = {
+    type: 'completeSignIn' as const,
+    authOTT: '0123456789abcdef0123456789abcdef',
+    authenticateURL: 'http://rp.test/mpinAuthenticate',
+  };
 
   it('sends to the top frame only and reads the status from the reply', async () => {
     const sendMessage = vi.fn(async () => ({ ok: false, status: 401, reason: 'http' }));
@@ -106,8 +118,14 @@ describe('small helpers', () => {
   });
 
   it('suggests a device name as Milagro does', () => {
-    expect(deviceNameSuggestion('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36')).toBe('linChrome');
-    expect(deviceNameSuggestion('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0')).toBe('winFirefox');
+    expect(
+      deviceNameSuggestion(
+        'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 Safari/537.36',
+      ),
+    ).toBe('linChrome');
+    expect(
+      deviceNameSuggestion('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0'),
+    ).toBe('winFirefox');
   });
 });
 

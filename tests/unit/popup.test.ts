@@ -75,7 +75,9 @@ describe('popup App', () => {
   });
 
   it('moves focus to the new screen and announces it', async () => {
-    const bg = fakeBackground(states.home, (intent) => (intent.kind === 'openMenu' ? states.menu : states.accessNumber));
+    const bg = fakeBackground(states.home, (intent) =>
+      intent.kind === 'openMenu' ? states.menu : states.accessNumber,
+    );
     render(App);
     await loaded();
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('heading', { level: 1, name: 'M-Pin' })));

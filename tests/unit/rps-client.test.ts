@@ -17,7 +17,10 @@ const MPIN_ID =
   '7b226d6f62696c65223a20312c2022697373756564223a2022323032362d31312d32382031373a30323a34392e363233303030222c2022757365724944223a20226140622e63222c202273616c74223a20223635383565346363373261646263653265363735643430316637626663653463227d';
 const REGISTER_TEXT = `{"mpinId":"${MPIN_ID}","regOTT":"7fb58219f9af1037c9e47e44e1fc526e","expireTime":"2026-11-28T18:02:49.623000","nowTime":"2026-11-28T17:02:49.639000","active":false}`;
 
-type Route = (url: URL, init: RequestInit) => { status: number; body: string } | Promise<{ status: number; body: string }>;
+type Route = (
+  url: URL,
+  init: RequestInit,
+) => { status: number; body: string } | Promise<{ status: number; body: string }>;
 function fakeFetch(route: Route) {
   return vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const r = await route(new URL(String(input)), init);
@@ -28,9 +31,17 @@ const settings = JSON.parse(SETTINGS_TEXT) as ClientSettings;
 
 describe('RpsClient', () => {
   it('reads recorded clientSettings, resolving nothing yet and keeping the Milagro keys it needs', async () => {
-    const f = fakeFetch((u) => (u.pathname === '/rps/clientSettings' ? { status: 200, body: SETTINGS_TEXT } : { status: 404, body: '' }));
+    const f = fakeFetch((u) =>
+      u.pathname === '/rps/clientSettings' ? { status: 200, body: SETTINGS_TEXT } : { status: 404, body: '' },
+    );
     const s = await fetchClientSettings(ORIGIN, { fetch: f });
-    expect(s).toMatchObject({ registerURL: '/rps/user', certivoxURL: '/dta2/', accessNumberDigits: 7, setDeviceName: true, cSum: 1 });
+    expect(s).toMatchObject({
+      registerURL: '/rps/user',
+      certivoxURL: '/dta2/',
+      accessNumberDigits: 7,
+      setDeviceName: true,
+      cSum: 1,
+    });
     expect(String(f.mock.calls[0]![0])).toBe(`${ORIGIN}/rps/clientSettings`);
   });
 
@@ -45,14 +56,27 @@ describe('RpsClient', () => {
   });
 
   it('pass 2 always sends WID and OTP (the RPS refuses it otherwise)', async () => {
-    const f = fakeFetch(() => ({ status: 200, body: '{"authOTT":"0123456789abcdef0123456789abcdef","pass":2,"version":"0.3"}' }));
-    expect(await new RpsClient(ORIGIN, settings, { fetch: f }).pass2('ab', 'cd', '4241703')).toEqual({ authOTT: '0123456789abcdef0123456789abcdef' });
-    expect(JSON.parse(String(f.mock.calls[0]![1].body))).toEqual({ mpin_id: 'ab', V: 'cd', WID: '4241703', OTP: false, pass: 2 });
+    const f = fakeFetch(() => ({
+      status: 200,
+      body: '{"authOTT":"0123456789abcdef0123456789abcdef","pass":2,"version":"0.3"}',
+    }));
+    expect(await new RpsClient(ORIGIN, settings, { fetch: f }).pass2('ab', 'cd', '4241703')).toEqual({
+      authOTT: '0123456789abcdef0123456789abcdef',
+    });
+    expect(JSON.parse(String(f.mock.calls[0]![1].body))).toEqual({
+      mpin_id: 'ab',
+      V: 'cd',
+      WID: '4241703',
+      OTP: false,
+      pass: 2,
+    });
   });
 
-  it('gives an http error with Milagro\'s message, and no URL or secret in it', async () => {
+  it("gives an http error with Milagro's message, and no URL or secret in it", async () => {
     const f = fakeFetch(() => ({ status: 401, body: '{"version":"0.3","message":"M-PinID not active."}' }));
-    const e = await new RpsClient(ORIGIN, settings, { fetch: f }).signature(MPIN_ID, 'secret-ott').catch((x: unknown) => x);
+    const e = await new RpsClient(ORIGIN, settings, { fetch: f })
+      .signature(MPIN_ID, 'secret-ott')
+      .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(RpsError);
     expect(e).toMatchObject({ kind: 'http', status: 401, serverMessage: 'M-PinID not active.', step: 'signature' });
     expect(String((e as Error).message)).not.toMatch(/secret-ott|rp\.test|7b22/);
@@ -67,19 +91,28 @@ describe('RpsClient', () => {
     ['JSON null', 'null'],
   ])('calls %s malformed', async (_what, body) => {
     const f = fakeFetch(() => ({ status: 200, body }));
-    await expect(new RpsClient(ORIGIN, settings, { fetch: f }).register('a@b.c')).rejects.toMatchObject({ kind: 'malformed', step: 'register' });
+    await expect(new RpsClient(ORIGIN, settings, { fetch: f }).register('a@b.c')).rejects.toMatchObject({
+      kind: 'malformed',
+      step: 'register',
+    });
   });
 
   it('tells a network failure from a timeout', async () => {
     const down = vi.fn(async () => {
       throw new TypeError('Failed to fetch');
     }) as unknown as typeof fetch;
-    await expect(new RpsClient(ORIGIN, settings, { fetch: down }).timePermit('ab')).rejects.toMatchObject({ kind: 'network' });
+    await expect(new RpsClient(ORIGIN, settings, { fetch: down }).timePermit('ab')).rejects.toMatchObject({
+      kind: 'network',
+    });
     const slow = vi.fn(
       (_u: unknown, init: RequestInit) =>
-        new Promise<Response>((_r, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))),
+        new Promise<Response>((_r, reject) =>
+          init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))),
+        ),
     ) as unknown as typeof fetch;
-    await expect(new RpsClient(ORIGIN, settings, { fetch: slow, timeoutMs: 20 }).timePermit('ab')).rejects.toMatchObject({ kind: 'timeout' });
+    await expect(
+      new RpsClient(ORIGIN, settings, { fetch: slow, timeoutMs: 20 }).timePermit('ab'),
+    ).rejects.toMatchObject({ kind: 'timeout' });
   });
 
   it('signs out only on the service origin, and only an empty 200 is success', async () => {
@@ -89,7 +122,12 @@ describe('RpsClient', () => {
     expect(String(f.mock.calls[0]![0])).toBe(`${ORIGIN}/logout`);
     expect(JSON.parse(String(f.mock.calls[0]![1].body))).toEqual({ userId: 'a@b.c', sessionToken: 'abc' });
     await expect(c.logout('/other', {})).rejects.toMatchObject({ kind: 'malformed' });
-    for (const evil of ['https://evil.test/logout', '//evil.test/logout', 'http://rp.test:8081/logout', 'javascript:alert(1)']) {
+    for (const evil of [
+      'https://evil.test/logout',
+      '//evil.test/logout',
+      'http://rp.test:8081/logout',
+      'javascript:alert(1)',
+    ]) {
       await expect(c.logout(evil, {})).rejects.toMatchObject({ kind: expect.stringMatching(/origin|malformed/) });
     }
     expect(f).toHaveBeenCalledTimes(2);
@@ -106,12 +144,20 @@ describe('a malformed answer at the app level', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  const platform = { hasHostPermission: async () => true, syncContentScripts: async () => {}, detectPinpad: async () => undefined, deviceNameSuggestion: () => 'x' };
+  const platform = {
+    hasHostPermission: async () => true,
+    syncContentScripts: async () => {},
+    detectPinpad: async () => undefined,
+    deviceNameSuggestion: () => 'x',
+  };
 
   it('clientSettings that are not M-Pin: a clear problem, no service stored', async () => {
     const f = fakeFetch(() => ({ status: 200, body: '{"hello":"world"}' }));
     const app = createApp({ openStore: () => openStore(dbName), platform, rps: { fetch: f } });
-    expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({ screen: 'add-service', problem: { code: 'malformed', retry: true } });
+    expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({
+      screen: 'add-service',
+      problem: { code: 'malformed', retry: true },
+    });
     const db = await openDB(dbName, DB_VERSION);
     expect(await db.getAll('services')).toEqual([]);
     db.close();
@@ -119,7 +165,9 @@ describe('a malformed answer at the app level', () => {
 
   it('a malformed registration answer: a clear problem on the form, no identity stored, retry replays it', async () => {
     let registerBody = '{"mpinId":42}';
-    const f = fakeFetch((u) => (u.pathname === '/rps/clientSettings' ? { status: 200, body: SETTINGS_TEXT } : { status: 200, body: registerBody }));
+    const f = fakeFetch((u) =>
+      u.pathname === '/rps/clientSettings' ? { status: 200, body: SETTINGS_TEXT } : { status: 200, body: registerBody },
+    );
     const app = createApp({ openStore: () => openStore(dbName), platform, rps: { fetch: f } });
     await app.dispatch({ kind: 'addService', url: ORIGIN });
     const s = await app.dispatch({ kind: 'register', email: 'a@b.c', deviceName: '' });
@@ -127,21 +175,39 @@ describe('a malformed answer at the app level', () => {
     const db = await openDB(dbName, DB_VERSION);
     expect(await db.getAll('identities')).toEqual([]);
     registerBody = REGISTER_TEXT;
-    expect(await app.dispatch({ kind: 'retry' })).toMatchObject({ screen: 'email-sent', identity: { userId: 'a@b.c' } });
+    expect(await app.dispatch({ kind: 'retry' })).toMatchObject({
+      screen: 'email-sent',
+      identity: { userId: 'a@b.c' },
+    });
     expect(await db.getAll('identities')).toHaveLength(1);
     db.close();
   });
 
   it('an mpinId issued for another e-mail is refused as malformed', async () => {
-    const f = fakeFetch((u) => (u.pathname === '/rps/clientSettings' ? { status: 200, body: SETTINGS_TEXT } : { status: 200, body: REGISTER_TEXT }));
+    const f = fakeFetch((u) =>
+      u.pathname === '/rps/clientSettings'
+        ? { status: 200, body: SETTINGS_TEXT }
+        : { status: 200, body: REGISTER_TEXT },
+    );
     const app = createApp({ openStore: () => openStore(dbName), platform, rps: { fetch: f } });
     await app.dispatch({ kind: 'addService', url: ORIGIN });
-    expect(await app.dispatch({ kind: 'register', email: 'mallory@b.c', deviceName: '' })).toMatchObject({ problem: { code: 'malformed' } });
+    expect(await app.dispatch({ kind: 'register', email: 'mallory@b.c', deviceName: '' })).toMatchObject({
+      problem: { code: 'malformed' },
+    });
   });
 
   it('refuses a URL that is not http(s), and a service without host access', async () => {
-    const app = createApp({ openStore: () => openStore(dbName), platform: { ...platform, hasHostPermission: async () => false } });
-    expect(await app.dispatch({ kind: 'addService', url: 'ftp://rp.test' })).toMatchObject({ screen: 'add-service', problem: { code: 'invalid-url' } });
-    expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({ screen: 'add-service', problem: { code: 'permission-denied' } });
+    const app = createApp({
+      openStore: () => openStore(dbName),
+      platform: { ...platform, hasHostPermission: async () => false },
+    });
+    expect(await app.dispatch({ kind: 'addService', url: 'ftp://rp.test' })).toMatchObject({
+      screen: 'add-service',
+      problem: { code: 'invalid-url' },
+    });
+    expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({
+      screen: 'add-service',
+      problem: { code: 'permission-denied' },
+    });
   });
 });

@@ -64,7 +64,9 @@ describe('store', () => {
     store = await openStore(name);
     expect(DB_VERSION).toBe(2);
     expect(await store.getIdentity('a')).toMatchObject({ id: 'a', lastUsed: 1000, token: 'abcd', state: 'registered' });
-    expect(await store.listServices()).toEqual([{ origin: 'http://rp.test:8080', clientSettings: settings, added: 1000 }]);
+    expect(await store.listServices()).toEqual([
+      { origin: 'http://rp.test:8080', clientSettings: settings, added: 1000 },
+    ]);
     expect(await store.getFlow()).toEqual({ screen: 'home', identityId: 'a' });
     expect(await store.getSelected()).toBe('a');
   });
@@ -93,7 +95,9 @@ describe('store', () => {
 
   it('refuses to write a record that does not validate', async () => {
     store = await openStore(name);
-    await expect(store.commit({ putIdentities: [{ ...identity('x'), pin: '1234' } as IdentityRecord] })).rejects.toThrow();
+    await expect(
+      store.commit({ putIdentities: [{ ...identity('x'), pin: '1234' } as IdentityRecord] }),
+    ).rejects.toThrow();
     expect(await store.listIdentities()).toEqual([]);
   });
 
@@ -104,7 +108,9 @@ describe('store', () => {
 
     // the new identity is written first, then the flow fails: the whole transaction is rolled back
     const broken = { screen: 'setup-pin' } as unknown as FlowRecord;
-    await expect(store.commit({ deleteIdentities: ['old'], putIdentities: [identity('new')], flow: broken, selected: 'new' })).rejects.toThrow();
+    await expect(
+      store.commit({ deleteIdentities: ['old'], putIdentities: [identity('new')], flow: broken, selected: 'new' }),
+    ).rejects.toThrow();
 
     expect((await store.listIdentities()).map((i) => i.id)).toEqual(['old']);
     expect(await store.getFlow()).toEqual(before);

@@ -15,8 +15,7 @@ async function open(state: unknown) {
 }
 
 /** Stubs permissions.request (its typings pick the callback overload, hence the cast). */
-const stubRequest = (impl: () => Promise<boolean>) =>
-  vi.spyOn(browser.permissions, 'request').mockImplementation(impl);
+const stubRequest = (impl: () => Promise<boolean>) => vi.spyOn(browser.permissions, 'request').mockImplementation(impl);
 
 const button = (name: string | RegExp) => screen.getByRole('button', { name });
 
@@ -42,7 +41,9 @@ describe('add-service screen', () => {
     const bg = await open(states.addService);
     await fireEvent.input(screen.getByLabelText('Service URL'), { target: { value: 'https://rp.example/' } });
     await fireEvent.click(button('Add service'));
-    expect((await screen.findByRole('alert')).textContent).toMatch(/Access to the service was not allowed.*rp\.example/s);
+    expect((await screen.findByRole('alert')).textContent).toMatch(
+      /Access to the service was not allowed.*rp\.example/s,
+    );
     expect(request).toHaveBeenCalledExactlyOnceWith({ origins: ['https://rp.example/*'] });
     expect(bg.received).toEqual([{ type: 'getState' }]);
   });
@@ -77,7 +78,9 @@ describe('add-service screen', () => {
 
   it('offers the service found on this tab: "Use <name>"', async () => {
     const request = stubRequest(() => Promise.resolve(true));
-    const bg = await open(ui({ screen: 'add-service', detected: { origin: 'https://rp.example', name: 'rp.example' } }));
+    const bg = await open(
+      ui({ screen: 'add-service', detected: { origin: 'https://rp.example', name: 'rp.example' } }),
+    );
     expect(document.activeElement).toBe(button('Use rp.example'));
     await fireEvent.click(button('Use rp.example'));
     await waitFor(() => expect(bg.intents()).toEqual([{ kind: 'addService', url: 'https://rp.example' }]));
@@ -86,7 +89,10 @@ describe('add-service screen', () => {
 
   it('"Scan QR code on this tab" sends scanQr; a no-qr problem is shown', async () => {
     const bg = await open(
-      ui({ screen: 'add-service', problem: { code: 'no-qr', message: 'Open the "Setup your phone" page first.', retry: false } }),
+      ui({
+        screen: 'add-service',
+        problem: { code: 'no-qr', message: 'Open the "Setup your phone" page first.', retry: false },
+      }),
     );
     expect(screen.getByRole('alert').textContent).toMatch(/No QR code/);
     await fireEvent.click(button('Scan QR code on this tab'));

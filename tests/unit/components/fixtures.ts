@@ -49,7 +49,14 @@ export const states = {
   pinRemote: ui({ screen: 'pin', identity, purpose: 'remote', accessNumber: '1234560', target: service }),
   wrongPin: ui({ screen: 'wrong-pin', identity }),
   blocked: ui({ screen: 'blocked', userId: identity.userId, service }),
-  success: ui({ screen: 'success', userId: identity.userId, service, purpose: 'remote', canSignOut: true, signedOut: false }),
+  success: ui({
+    screen: 'success',
+    userId: identity.userId,
+    service,
+    purpose: 'remote',
+    canSignOut: true,
+    signedOut: false,
+  }),
   menu: ui({ screen: 'menu', identities: [identity, other], selectedId: identity.id }),
   manage: ui({ screen: 'manage', identity }),
   confirmReset: ui({ screen: 'confirm-reset', identity }),
@@ -81,6 +88,7 @@ export function fakeBackground(initial: unknown, next: (intent: Intent) => unkno
   });
   return {
     received,
-    intents: () => received.flatMap((m) => ((m as { type: string }).type === 'intent' ? [(m as { intent: Intent }).intent] : [])),
+    intents: () =>
+      received.flatMap((m) => ((m as { type: string }).type === 'intent' ? [(m as { intent: Intent }).intent] : [])),
   };
 }

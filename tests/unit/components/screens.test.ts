@@ -5,7 +5,16 @@ import { fireEvent, render, screen, waitFor, within } from '@testing-library/sve
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import App from '@/entrypoints/popup/App.svelte';
 import type { Intent } from '@/lib/ui-state';
-import { BAD_ACCESS_NUMBER, GOOD_ACCESS_NUMBER, fakeBackground, identity, other, service, states, ui } from './fixtures';
+import {
+  BAD_ACCESS_NUMBER,
+  GOOD_ACCESS_NUMBER,
+  fakeBackground,
+  identity,
+  other,
+  service,
+  states,
+  ui,
+} from './fixtures';
 
 async function open(state: unknown, next?: (intent: Intent) => unknown) {
   const bg = fakeBackground(state, next);
