@@ -10,11 +10,12 @@ type Sender = Browser.runtime.MessageSender;
 export type SenderKind = 'extension-page' | 'content-script' | 'rejected';
 
 /**
- * Who may send each message type (R11): `getState` and `intent` only from extension pages; the content script's
- * reports only from a content script in a tab's top frame; `status` from either.
+ * Who may send each message type (R11): `status`, `getState` and `intent` only from extension pages (only they need
+ * them; a content script learns nothing it does not need); the content script's reports only from a content script
+ * in a tab's top frame.
  */
 const ALLOWED: Record<BackgroundMessage['type'], readonly SenderKind[]> = {
-  status: ['extension-page', 'content-script'],
+  status: ['extension-page'],
   getState: ['extension-page'],
   intent: ['extension-page'],
   pinpadFound: ['content-script'],

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { Intent } from './ui-state';
 
-/** Popup → background: "are you there, and what do you hold?". Unprivileged: it reveals no secret. */
+/** Popup → background: "are you there, and what do you hold?". Extension pages only: nothing else needs it. */
 export const StatusRequest = z.strictObject({ type: z.literal('status') });
 
 /** Popup → background (privileged): the state to render. Reply: UiState. */

@@ -81,15 +81,12 @@ function problemOf(e: unknown): Problem {
         return problem('malformed', true);
       case 'origin':
         return problem('malformed', false, 'The service asked to send data to another site; this was refused.');
+      // Only the extension's own words: the service's `message` is its text, not ours, and the popup is trusted UI.
       case 'http':
         if (e.status === 403) return problem('not-authorized');
         if ((e.status ?? 0) >= 500)
           return problem('network', true, `The service had a problem (HTTP ${e.status}). Try again later.`);
-        return problem(
-          'internal',
-          true,
-          `The service refused the request (HTTP ${e.status}${e.serverMessage ? `: ${e.serverMessage}` : ''}).`,
-        );
+        return problem('internal', true, `The service refused the request (HTTP ${e.status}). Try again later.`);
     }
   }
   if (e instanceof MpinInputError) return problem('malformed', true);

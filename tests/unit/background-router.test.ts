@@ -118,9 +118,11 @@ describe('background message router', () => {
     noSideEffect();
   });
 
-  it('answers status from both kinds of sender with the identity count', async () => {
+  it('answers status to extension pages only, with the identity count (a content script gets no reply)', async () => {
     expect(await handleMessage({ type: 'status' }, popup, app)).toEqual({ ok: true, version: '1.0.0', identities: 2 });
-    expect(await handleMessage({ type: 'status' }, content, app)).toMatchObject({ ok: true });
+    expect(handleMessage({ type: 'status' }, content, app)).toBeUndefined();
+    expect(console.warn).toHaveBeenCalledWith('[mpin] message dropped: not-allowed-from-content-script');
+    expect(app.identityCount).toHaveBeenCalledTimes(1);
   });
 });
 

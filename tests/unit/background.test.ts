@@ -35,7 +35,7 @@ describe('background', () => {
     expect(await send({ type: 'status' })).toEqual({ ok: true, version: '9.8.7', identities: 0 });
   });
 
-  it('answers a status message from a content script in the top frame', async () => {
+  it('gives a content script in the top frame no status: it is for extension pages only', async () => {
     const sender = {
       id: fakeBrowser.runtime.id,
       tab: { id: 1 },
@@ -43,7 +43,8 @@ describe('background', () => {
       url: 'http://127.0.0.1/',
       origin: 'http://127.0.0.1',
     };
-    expect(await send({ type: 'status' }, sender)).toMatchObject({ ok: true });
+    expect(await send({ type: 'status' }, sender)).toBeUndefined();
+    expect(console.warn).toHaveBeenCalledWith('[mpin] message dropped: not-allowed-from-content-script');
   });
 
   it.each([

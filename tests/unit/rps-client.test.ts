@@ -196,6 +196,23 @@ describe('a malformed answer at the app level', () => {
     });
   });
 
+  it("a refusal is told in the extension's own words, never with the service's message text", async () => {
+    const planted = 'Your account is locked: call +1 555 0100 or visit evil.example to unlock it';
+    const f = fakeFetch((u) =>
+      u.pathname === '/rps/clientSettings'
+        ? { status: 200, body: SETTINGS_TEXT }
+        : { status: 409, body: JSON.stringify({ version: '0.3', message: planted }) },
+    );
+    const app = createApp({ openStore: () => openStore(dbName), platform, rps: { fetch: f } });
+    await app.dispatch({ kind: 'addService', url: ORIGIN });
+    const s = await app.dispatch({ kind: 'register', email: 'a@b.c', deviceName: '' });
+    expect(s).toMatchObject({
+      screen: 'register',
+      problem: { code: 'internal', message: expect.stringContaining('409') },
+    });
+    expect(JSON.stringify(s)).not.toMatch(/locked|555|evil\.example/);
+  });
+
   it('refuses a URL that is not http(s), and a service without host access', async () => {
     const app = createApp({
       openStore: () => openStore(dbName),
