@@ -1,6 +1,7 @@
 // Background entrypoint: the only place that holds identities and talks to servers. Thin: it wires the message
 // gate in lib/background-handler.ts to the browser, and re-registers the PIN pad content script for the added
 // services on startup. Replies go back as a Promise (webextension-polyfill).
+import '@/lib/zod-jitless'; // first: before any schema is built
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { getApp } from '@/lib/app/app';
