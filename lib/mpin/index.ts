@@ -9,6 +9,8 @@ import { createMpin } from './mpin.ts';
 
 export const mpin = /* @__PURE__ */ createMpin(bn254cx);
 export { createMpin, type Mpin } from './mpin.ts';
+export type { VerifyInput } from './server.ts';
+export type { BatchOptions, RandomBytes } from './batch.ts';
 export { bn254cx } from './bn254cx.ts';
 export { createBnCurve, type BnCurve, type BnCurveParams } from './bn-curve.ts';
 export { MpinInputError, fromHex, toHex } from './bytes.ts';

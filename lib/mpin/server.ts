@@ -3,15 +3,17 @@
  * where HTID = H(ID) + H_T(date, ID) and UT is the client's pass-1 value (H(ID) and U when time
  * permits are off). The pairing lines of Q and sQ depend only on the server secret, so
  * `createVerifier` computes them once and each check runs two Miller loops and one final
- * exponentiation.
+ * exponentiation; its `verifyBatch` runs those once for a whole batch of checks (batch.ts).
  * @module
  */
 import type { BnCurve, Fp12, G1Point, G2Point } from './bn-curve.ts';
 import type { Codec } from './codec.ts';
 import type { Hashing } from './hash.ts';
 import { MAX_UINT32 } from './hash.ts';
-import { assertBytes, assertInt, fail } from './bytes.ts';
+import { assertBytes, assertInt, fail, MpinInputError } from './bytes.ts';
+import { createBatchCheck, type BatchOptions, type Pass2Item } from './batch.ts';
 import { pinDistance } from './pin-error.ts';
+import { randomBytes } from './random.ts';
 
 export interface Server1Output {
   /** H(ID) as a G1 encoding. */
@@ -64,10 +66,19 @@ export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
     return [idPoint, codec.g1FromBytes(client, date ? 'ut' : 'u')];
   }
 
-  /** e(V, Q)·e(y·ID + C, sQ): 1 for the right PIN; null when y·ID + C is the point at infinity. */
-  function pass2Product(sQLines: Lines, idPoint: G1Point, clientPoint: G1Point, input: Pass2Values): Fp12 | null {
+  /** The pass-2 check with y and V decoded (y may be 0, as AMCL allows). */
+  function pass2Item(idPoint: G1Point, clientPoint: G1Point, input: Pass2Values): Pass2Item {
     const y = codec.scalarFromBytes(input.y, 'y', { allowZero: true });
     const v = codec.g1FromBytes(input.v, 'v');
+    return { id: idPoint, client: clientPoint, y, v };
+  }
+
+  /** e(V, Q)·e(y·ID + C, sQ): 1 for the right PIN; null when y·ID + C is the point at infinity. */
+  function pass2Product(sQLines: Lines, idPoint: G1Point, clientPoint: G1Point, input: Pass2Values): Fp12 | null {
+    return itemProduct(sQLines, pass2Item(idPoint, clientPoint, input));
+  }
+
+  function itemProduct(sQLines: Lines, { id: idPoint, client: clientPoint, y, v }: Pass2Item): Fp12 | null {
     const p = idPoint.multiplyUnsafe(y).add(clientPoint);
     // y·HTID + UT = O only for a forged UT; e(V,Q) = 1 would then need V = O, which never decodes
     if (p.is0()) return null;
@@ -81,7 +92,11 @@ export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
   }
 
   function check(sQLines: Lines, idPoint: G1Point, clientPoint: G1Point, input: Pass2Values): boolean {
-    const g = pass2Product(sQLines, idPoint, clientPoint, input);
+    return checkItem(sQLines, pass2Item(idPoint, clientPoint, input));
+  }
+
+  function checkItem(sQLines: Lines, item: Pass2Item): boolean {
+    const g = itemProduct(sQLines, item);
     return g !== null && Fp12.eql(g, Fp12.ONE);
   }
 
@@ -107,6 +122,7 @@ export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
       const hid = hashing.hashIdToG1(hashedId);
       return { hid, id: input.date ? hid.add(hashing.timePermitPoint(input.date, hashedId)) : hid };
     };
+    const batchCheck = createBatchCheck(curve, qLines(), sQLines, (item) => checkItem(sQLines, item));
 
     return {
       /** True when the PIN was right (AMCL SERVER_2 returning 0). */
@@ -135,6 +151,31 @@ export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
         const f = Fp12.finalExponentiate(curve.pairing.millerLoopBatch([[qLines(), pa.x, pa.y]]));
         const d = pinDistance(Fp12, g, f);
         return d === null ? null : -d;
+      },
+      /**
+       * `verify` for many sign-ins at once: verdicts[i] is what verify(items[i]) returns, for two Miller
+       * loops and one final exponentiation per batch (plus the work to find the bad items when there are
+       * some) instead of per item. Every item is decoded and checked first, exactly as `verify` does; a
+       * malformed one throws MpinInputError naming its index, before any weight is drawn or anything summed.
+       * A batch of one is `verify` itself. How far a rejected PIN was off stays a per-item question:
+       * `pinError(items[i])`. Soundness and cost: docs/protocol.md §3.7.
+       */
+      verifyBatch(items: readonly VerifyInput[], options: BatchOptions = {}): boolean[] {
+        if (!Array.isArray(items)) fail('items: expected an array');
+        if (typeof options !== 'object' || options === null) fail('options: expected an object');
+        const random = options.random ?? randomBytes;
+        if (typeof random !== 'function') fail('options.random: expected a function');
+        const decoded = items.map((input: VerifyInput, i): Pass2Item => {
+          try {
+            if (typeof input !== 'object' || input === null) fail('expected an object');
+            const [idPoint, client] = pickPoints(input.date, identity(input).id, input);
+            return pass2Item(idPoint, client, input);
+          } catch (e) {
+            if (e instanceof MpinInputError) fail(`items[${i}]: ${e.message}`);
+            throw e;
+          }
+        });
+        return batchCheck(decoded, random);
       },
     };
   }
