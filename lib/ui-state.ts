@@ -105,6 +105,8 @@ export const UiState = z.discriminatedUnion('screen', [
     setDeviceName: z.boolean(),
     deviceNameSuggestion: z.string().max(64),
     email: z.string().max(254),
+    /** The host of the service's second D-TA (certivoxURL), which gets a share of every sign-in's data. */
+    secondDta: z.string().max(256).optional(),
     ...withProblem,
   }),
   /** 2. The activation e-mail was sent. */

@@ -12,7 +12,7 @@ import {
   randomBytes,
   toHex,
 } from '../mpin/index';
-import { fetchClientSettings, RpsClient, RpsError, type RpsOptions } from '../rps/client';
+import { fetchClientSettings, RpsClient, RpsError, secondDtaHost, type RpsOptions } from '../rps/client';
 import { openStore, type Change, type Store } from '../store/db';
 import type { FlowRecord, IdentityRecord, ServiceRecord } from '../store/records';
 import { RetryIntent } from '../store/records';
@@ -48,7 +48,8 @@ export interface App {
 const MESSAGES: Record<Problem['code'], string> = {
   network: 'The service could not be reached. Check the connection and try again.',
   malformed: 'The service answered something that is not M-Pin. Try again later.',
-  'invalid-url': 'Enter the address of an M-Pin service, e.g. https://example.com.',
+  'invalid-url':
+    'Enter the https:// address of an M-Pin service, e.g. https://example.com (http:// only for a service on this computer, such as http://localhost:8080).',
   'no-qr': 'No M-Pin QR code was found on this tab.',
   'permission-denied': 'Access to this site was not granted, so the service cannot be used.',
   'invalid-email': 'Enter a valid e-mail address.',
@@ -217,12 +218,14 @@ export function createApp(options: AppOptions = {}): App {
       case 'register': {
         const service = await s.getService(flow.origin);
         if (!service) return render(await restingFlow());
+        const dta2 = secondDtaHost(flow.origin, service.clientSettings);
         state = {
           screen: 'register',
           service: serviceInfo(flow.origin),
           setDeviceName: service.clientSettings.setDeviceName,
           deviceNameSuggestion: platform.deviceNameSuggestion().slice(0, 64),
           email: flow.email,
+          ...(dta2 ? { secondDta: dta2 } : {}),
           ...p,
         };
         break;
@@ -332,7 +335,13 @@ export function createApp(options: AppOptions = {}): App {
     } catch (e) {
       const p = isHttp(e, 404)
         ? problem('malformed', false, 'No M-Pin service was found at this address.')
-        : problemOf(e);
+        : e instanceof RpsError && e.kind === 'origin'
+          ? problem(
+              'malformed',
+              false,
+              'The service was not added: its settings send data to another site, or to an address without https.',
+            )
+          : problemOf(e);
       return show(
         withProblem(current.screen === 'add-service' ? fresh(current) : { screen: 'add-service' }, p, intent),
       );
@@ -669,7 +678,7 @@ export function createApp(options: AppOptions = {}): App {
         // "Setup your phone" shows the service's URL as a QR code: offer that service, whose host access the
         // popup then asks for when the user takes it
         const text = await platform.scanQr();
-        const scanned = text && /^https?:\/\//i.test(text) ? originOfUrl(text) : undefined;
+        const scanned = text && /^https?:\/\//i.test(text) ? originOfUrl(text) : undefined; // https (or this computer)
         if (!scanned)
           return show(
             withProblem(

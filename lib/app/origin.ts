@@ -1,16 +1,19 @@
 // Service origins, shared by the background and the popup. The popup must request host access for the service,
 // `browser.permissions.request({ origins: [hostPattern(originOfUrl(url))] })`, in the click handler before it sends
 // the `addService` intent: Chrome only grants permission requests made during a user gesture.
+import { isSecureOrLoopback } from '../rps/url-policy';
 import type { ServiceInfo } from '../ui-state';
 
-/** The origin of a URL the user typed or scanned: http(s) only, no credentials; a bare host gets https. */
+/**
+ * The origin of a URL the user typed or scanned: https, or http only on this computer (lib/rps/url-policy.ts); no
+ * credentials; a bare host gets https.
+ */
 export function originOfUrl(input: string): string | undefined {
   const text = input.trim();
   if (!text) return undefined;
   try {
     const u = new URL(/^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`);
-    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !u.hostname || u.username || u.password)
-      return undefined;
+    if (!u.hostname || !isSecureOrLoopback(u)) return undefined;
     return u.origin;
   } catch {
     return undefined;

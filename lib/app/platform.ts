@@ -3,6 +3,7 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { CompleteSignInReply, type CompleteSignInMessage } from '../messages';
+import { isAllowedServiceOrigin } from '../rps/url-policy';
 import { hostPattern } from './origin';
 import { decodeQr, pixelsOfDataUrl } from './qr';
 
@@ -21,12 +22,13 @@ export async function hasHostPermission(origin: string): Promise<boolean> {
 /**
  * Registers the PIN pad content script for the hosts of these origins (top frame, document_idle; no port in the
  * patterns, see hostPattern: the background checks the exact origin of every report), updates it when it is there
- * already, and unregisters it when there are none.
+ * already, and unregisters it when there are none. Origins that are no service address (plain http off this
+ * computer, stored by an older version) get no content script.
  */
 export async function syncContentScripts(origins: string[]): Promise<void> {
   try {
     const existing = await browser.scripting.getRegisteredContentScripts({ ids: [CONTENT_SCRIPT_ID] });
-    const matches = [...new Set(origins.map(hostPattern))].sort();
+    const matches = [...new Set(origins.filter(isAllowedServiceOrigin).map(hostPattern))].sort();
     if (matches.length === 0) {
       if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [CONTENT_SCRIPT_ID] });
       return;
@@ -63,7 +65,7 @@ export async function detectPinpad(): Promise<string | undefined> {
       func: detectPinpadInPage,
     });
     const parsed = Detected.safeParse(result?.result);
-    if (!parsed.success || !parsed.data.found || !/^https?:/.test(parsed.data.origin)) return undefined;
+    if (!parsed.success || !parsed.data.found || !isAllowedServiceOrigin(parsed.data.origin)) return undefined;
     return parsed.data.origin;
   } catch {
     return undefined;

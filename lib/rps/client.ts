@@ -3,6 +3,10 @@
 // network/timeout (nothing reached the service or no answer came), http (a status, with Milagro's message),
 // malformed (an answer that is not M-Pin), or origin (a URL that leaves the service's origin where it must not).
 // Errors never carry URLs, bodies or tokens (R10): only a label of the step, the status and the server's message.
+// Where requests go (lib/rps/url-policy.ts): only to an https service (http only on this computer), and there only
+// to the service's own origin; the one exception is the second D-TA (certivoxURL), which must be https (or on this
+// computer, under a service on this computer). clientSettings are checked when a service is added, and every request
+// is checked again, so settings stored by an older version cannot send anything elsewhere either.
 import type { z } from 'zod';
 import {
   ClientSettings,
@@ -16,6 +20,7 @@ import {
   SignatureResponse,
   TimePermitResponse,
 } from './schemas';
+import { isAllowedSecondDta, isAllowedServiceOrigin } from './url-policy';
 
 export type RpsErrorKind = 'network' | 'timeout' | 'http' | 'malformed' | 'origin';
 
@@ -108,18 +113,73 @@ function httpError(reply: Reply, step: string): RpsError {
   return new RpsError('http', step, reply.status, message);
 }
 
-/** GET <origin>/rps/clientSettings (docs/protocol.md §6.1). */
+/** `relative` resolved against the service origin, if that is a service origin and the URL stays on it. */
+function ownUrl(origin: string, relative: string, step: string): URL {
+  if (!isAllowedServiceOrigin(origin)) throw new RpsError('origin', step);
+  const u = resolveUrl(origin, relative, step);
+  if (u.origin !== origin) throw new RpsError('origin', step);
+  return u;
+}
+
+/**
+ * The second D-TA's URL for `suffix` ("clientSecret?…", "timePermit?…"): certivoxURL must be allowed as a second D-TA,
+ * and the suffix must not change its origin ("https://dta.example" + "clientSecret?" would name another host).
+ */
+function secondDtaUrl(origin: string, certivoxURL: string, suffix: string, step: string): URL {
+  if (!isAllowedServiceOrigin(origin)) throw new RpsError('origin', step);
+  const base = resolveUrl(origin, certivoxURL, step);
+  const u = resolveUrl(origin, certivoxURL + suffix, step);
+  if (!isAllowedSecondDta(origin, base) || u.origin !== base.origin) throw new RpsError('origin', step);
+  return u;
+}
+
+/** The clientSettings keys that name URLs on the service's own origin: every URL key but certivoxURL. */
+const OWN_URL_KEYS = [
+  'registerURL',
+  'signatureURL',
+  'timePermitsURL',
+  'timePermitsStorageURL',
+  'setupDoneURL',
+  'mpinAuthServerURL',
+  'mobileAuthenticateURL',
+  'authenticateURL',
+] as const;
+
+/**
+ * Throws RpsError "origin" unless every URL in the settings stays on the service origin, and the second D-TA is
+ * allowed (see the header). An empty or missing optional URL means "none".
+ */
+export function checkClientSettings(origin: string, settings: ClientSettings): void {
+  const step = 'clientSettings';
+  try {
+    for (const key of OWN_URL_KEYS) {
+      const value = settings[key];
+      if (value) ownUrl(origin, value, step);
+    }
+    secondDtaUrl(origin, settings.certivoxURL, '', step);
+  } catch {
+    throw new RpsError('origin', step);
+  }
+}
+
+/** The host of the service's second D-TA (what the popup shows), or undefined when it is not allowed. */
+export function secondDtaHost(origin: string, settings: ClientSettings): string | undefined {
+  try {
+    return secondDtaUrl(origin, settings.certivoxURL, '', 'clientSettings').host;
+  } catch {
+    return undefined;
+  }
+}
+
+/** GET <origin>/rps/clientSettings (docs/protocol.md §6.1); settings that send data elsewhere are refused. */
 export async function fetchClientSettings(origin: string, opts: RpsOptions = {}): Promise<ClientSettings> {
   const f = opts.fetch ?? globalThis.fetch.bind(globalThis);
-  const reply = await send(
-    f,
-    opts.timeoutMs ?? 20_000,
-    'clientSettings',
-    resolveUrl(origin, '/rps/clientSettings', 'clientSettings'),
-    'GET',
-  );
-  if (reply.status !== 200) throw httpError(reply, 'clientSettings');
-  return parseJson(ClientSettings, reply, 'clientSettings');
+  const step = 'clientSettings';
+  const reply = await send(f, opts.timeoutMs ?? 20_000, step, ownUrl(origin, '/rps/clientSettings', step), 'GET');
+  if (reply.status !== 200) throw httpError(reply, step);
+  const settings = parseJson(ClientSettings, reply, step);
+  checkClientSettings(origin, settings);
+  return settings;
 }
 
 export class RpsClient {
@@ -135,6 +195,7 @@ export class RpsClient {
     this.timeoutMs = opts.timeoutMs ?? 20_000;
   }
 
+  /** A request to `relative` on the service's own origin, its 200 answer parsed with `schema`. */
   private async call<S extends z.ZodType>(
     step: string,
     method: string,
@@ -142,7 +203,22 @@ export class RpsClient {
     schema: S,
     body?: unknown,
   ): Promise<z.infer<S>> {
-    const reply = await send(this.f, this.timeoutMs, step, resolveUrl(this.origin, relative, step), method, body);
+    return await this.request(step, method, ownUrl(this.origin, relative, step), schema, body);
+  }
+
+  /** A GET to the second D-TA, its 200 answer parsed with `schema`. */
+  private async callSecondDta<S extends z.ZodType>(step: string, suffix: string, schema: S): Promise<z.infer<S>> {
+    return await this.request(step, 'GET', secondDtaUrl(this.origin, this.settings.certivoxURL, suffix, step), schema);
+  }
+
+  private async request<S extends z.ZodType>(
+    step: string,
+    method: string,
+    url: URL,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.infer<S>> {
+    const reply = await send(this.f, this.timeoutMs, step, url, method, body);
     if (reply.status !== 200) throw httpError(reply, step);
     return parseJson(schema, reply, step);
   }
@@ -174,28 +250,15 @@ export class RpsClient {
 
   /** GET certivoxURL + "clientSecret?" + params: the cloud D-TA's share. */
   async cloudClientSecret(params: string): Promise<string> {
-    return (
-      await this.call(
-        'cloudClientSecret',
-        'GET',
-        this.settings.certivoxURL + 'clientSecret?' + params,
-        CloudClientSecret,
-      )
-    ).clientSecret;
+    return (await this.callSecondDta('cloudClientSecret', 'clientSecret?' + params, CloudClientSecret)).clientSecret;
   }
 
   /** POST setupDoneURL/<mpinId> `{}` (the mobile app's last step of PIN setup). */
   async setupDone(mpinIdHex: string): Promise<void> {
     if (!this.settings.setupDoneURL) return;
     const step = 'setupDone';
-    const reply = await send(
-      this.f,
-      this.timeoutMs,
-      step,
-      resolveUrl(this.origin, `${this.settings.setupDoneURL}/${mpinIdHex}`, step),
-      'POST',
-      {},
-    );
+    const url = ownUrl(this.origin, `${this.settings.setupDoneURL}/${mpinIdHex}`, step);
+    const reply = await send(this.f, this.timeoutMs, step, url, 'POST', {});
     if (reply.status !== 200) throw httpError(reply, step);
   }
 
@@ -210,7 +273,7 @@ export class RpsClient {
     if (storage) {
       try {
         const step = 'timePermitStorage';
-        const u = resolveUrl(
+        const u = ownUrl(
           this.origin,
           `${storage.replace(/\/$/, '')}/${this.settings.appID}/${local.date}/${local.storageId}`,
           step,
@@ -228,14 +291,7 @@ export class RpsClient {
       hash_mpin_id: local.storageId,
       signature: local.signature,
     });
-    return (
-      await this.call(
-        'cloudTimePermit',
-        'GET',
-        this.settings.certivoxURL + 'timePermit?' + q.toString(),
-        CloudTimePermit,
-      )
-    ).timePermit;
+    return (await this.callSecondDta('cloudTimePermit', 'timePermit?' + q.toString(), CloudTimePermit)).timePermit;
   }
 
   pass1(mpinIdHex: string, u: string, ut: string) {
@@ -267,9 +323,7 @@ export class RpsClient {
 
   /** The absolute authenticateURL for a sign-in on this browser; it must be on the service origin. */
   authenticateUrl(): string {
-    const u = resolveUrl(this.origin, this.settings.authenticateURL ?? '/mpinAuthenticate', 'authenticateURL');
-    if (u.origin !== this.origin) throw new RpsError('origin', 'authenticateURL');
-    return u.toString();
+    return ownUrl(this.origin, this.settings.authenticateURL || '/mpinAuthenticate', 'authenticateURL').toString();
   }
 
   /**
@@ -278,8 +332,7 @@ export class RpsClient {
    */
   async logout(logoutURL: string, logoutData: unknown): Promise<void> {
     const step = 'logout';
-    const u = resolveUrl(this.origin, logoutURL, step);
-    if (u.origin !== this.origin) throw new RpsError('origin', step);
+    const u = ownUrl(this.origin, logoutURL, step);
     const reply = await send(this.f, this.timeoutMs, step, u, 'POST', logoutData ?? {});
     if (reply.status !== 200) throw httpError(reply, step);
     if (reply.text.trim() !== '') throw new RpsError('malformed', step);

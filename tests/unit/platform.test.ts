@@ -36,10 +36,16 @@ describe('content script registration', () => {
 
   it('registers it for exactly the service origins when it is missing', async () => {
     const api = fakeScripting([]);
-    await syncContentScripts(['https://b.test', 'http://a.test:8080', 'https://b.test', 'http://a.test:9090']);
+    await syncContentScripts(['https://b.test', 'http://127.0.0.1:8080', 'https://b.test', 'http://127.0.0.1:9090']);
     // no ports: Firefox refuses them in match patterns; the background checks the exact origin
-    expect(api.registerContentScripts).toHaveBeenCalledWith(script(['http://a.test/*', 'https://b.test/*']));
+    expect(api.registerContentScripts).toHaveBeenCalledWith(script(['http://127.0.0.1/*', 'https://b.test/*']));
     expect(api.updateContentScripts).not.toHaveBeenCalled();
+  });
+
+  it('never for a plain-http service off this computer (one stored by an older version)', async () => {
+    const api = fakeScripting([]);
+    await syncContentScripts(['https://b.test', 'http://a.test:8080']);
+    expect(api.registerContentScripts).toHaveBeenCalledWith(script(['https://b.test/*']));
   });
 
   it('updates it when it is there, and unregisters it when no service is left', async () => {
@@ -59,14 +65,15 @@ describe('content script registration', () => {
 describe('PIN pad detection on the active tab', () => {
   it('returns the origin the page reports when it has a PIN pad', async () => {
     vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation(async () => [{ id: 9 }]);
-    const executeScript = vi.fn(async () => [{ frameId: 0, result: { origin: 'http://rp.test', found: true } }]);
+    const executeScript = vi.fn(async () => [{ frameId: 0, result: { origin: 'https://rp.test', found: true } }]);
     Object.assign(fakeBrowser.scripting, { executeScript });
-    expect(await detectPinpad()).toBe('http://rp.test');
+    expect(await detectPinpad()).toBe('https://rp.test');
     expect(executeScript).toHaveBeenCalledWith(expect.objectContaining({ target: { tabId: 9, frameIds: [0] } }));
   });
 
   it.each([
-    ['no PIN pad', { origin: 'http://rp.test', found: false }],
+    ['no PIN pad', { origin: 'https://rp.test', found: false }],
+    ['a plain-http page off this computer', { origin: 'http://rp.test', found: true }],
     ['a non-web origin', { origin: 'chrome://settings', found: true }],
     ['garbage', { origin: 42 }],
   ])('returns nothing for %s', async (_what, result) => {
@@ -135,6 +142,18 @@ describe('origins', () => {
     ['https://rp.test/', 'https://rp.test'],
     ['rp.test/m', 'https://rp.test'],
     ['  HTTPS://RP.test:443/  ', 'https://rp.test'],
+    // plain http only on this computer (development): loopback names and addresses
+    ['http://localhost:8080/', 'http://localhost:8080'],
+    ['http://app.localhost/', 'http://app.localhost'],
+    ['http://127.31.2.9/', 'http://127.31.2.9'],
+    ['http://[::1]:8080/', 'http://[::1]:8080'],
+    ['http://rp.test/', undefined],
+    ['http://rp.test:8080/setup-phone', undefined],
+    ['http://localhost.evil.test/', undefined],
+    ['http://128.0.0.1/', undefined],
+    ['http://0.0.0.0:8080/', undefined],
+    ['http://[::ffff:127.0.0.1]/', undefined],
+    ['http://10.0.0.5/', undefined],
     ['ftp://rp.test', undefined],
     ['javascript:alert(1)', undefined],
     ['http://user:pw@rp.test/', undefined],

@@ -9,7 +9,7 @@ import { fetchClientSettings, RpsClient, RpsError } from '@/lib/rps/client';
 import type { ClientSettings } from '@/lib/rps/schemas';
 import { DB_VERSION, openStore } from '@/lib/store/db';
 
-const ORIGIN = 'http://rp.test:8080';
+const ORIGIN = 'https://rp.test:8443';
 // Recorded from the reference server (GET /rps/clientSettings), seedValue shortened.
 const SETTINGS_TEXT =
   '{"requestOTP":false,"mpinAuthServerURL":"/rps","timePermitsURL":"/rps/timePermit","useWebSocket":false,"useNFC":false,"setDeviceName":true,"seedValue":"9c04b0e2","accessNumberDigits":7,"accessNumberURL":"/rps/access","setupDoneURL":"/rps/setupDone","timePermitsStorageURL":"","authenticateURL":"/mpinAuthenticate","certivoxURL":"/dta2/","accessNumberUseCheckSum":true,"registerURL":"/rps/user","appID":"0ac242e17d9b9aca258b659bf3c1778d","cSum":1,"signatureURL":"/rps/signature","getAccessNumberURL":"/rps/getAccessNumber","mobileAuthenticateURL":"/rps/authenticate","ttlSeconds":99}';
@@ -125,12 +125,70 @@ describe('RpsClient', () => {
     for (const evil of [
       'https://evil.test/logout',
       '//evil.test/logout',
-      'http://rp.test:8081/logout',
+      'https://rp.test:8081/logout',
+      'http://rp.test:8443/logout',
       'javascript:alert(1)',
     ]) {
       await expect(c.logout(evil, {})).rejects.toMatchObject({ kind: expect.stringMatching(/origin|malformed/) });
     }
     expect(f).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('https only; every settings URL on the service, the second D-TA on https (or on this computer)', () => {
+  const withSettings = (over: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(SETTINGS_TEXT), ...over });
+
+  it.each([
+    ['registerURL on another site', { registerURL: 'https://evil.test/rps/user' }],
+    ['a protocol-relative mpinAuthServerURL', { mpinAuthServerURL: '//evil.test/rps' }],
+    ['authenticateURL on another port', { authenticateURL: 'https://rp.test:9443/mpinAuthenticate' }],
+    ['mobileAuthenticateURL over http', { mobileAuthenticateURL: 'http://rp.test:8443/rps/authenticate' }],
+    ['signatureURL on a sub-domain', { signatureURL: 'https://x.rp.test:8443/rps/signature' }],
+    ['timePermitsURL elsewhere', { timePermitsURL: 'https://evil.test/tp' }],
+    ['setupDoneURL elsewhere', { setupDoneURL: 'https://evil.test/done' }],
+    ['a timePermitsStorageURL elsewhere', { timePermitsStorageURL: 'https://cdn.evil.test/' }],
+    ['the second D-TA over http', { certivoxURL: 'http://dta.example/' }],
+    ['the second D-TA over http on this computer, under an https service', { certivoxURL: 'http://127.0.0.1:8002/' }],
+    ['a second D-TA that is not a web URL', { certivoxURL: 'javascript:alert(1)//' }],
+  ])('refuses clientSettings with %s', async (_what, over) => {
+    const f = fakeFetch(() => ({ status: 200, body: withSettings(over) }));
+    await expect(fetchClientSettings(ORIGIN, { fetch: f })).rejects.toMatchObject({
+      kind: 'origin',
+      step: 'clientSettings',
+    });
+  });
+
+  it('accepts a second D-TA on https elsewhere, and one on this computer under a service on this computer', async () => {
+    const f = fakeFetch(() => ({ status: 200, body: withSettings({ certivoxURL: 'https://dta.example/' }) }));
+    expect(await fetchClientSettings(ORIGIN, { fetch: f })).toMatchObject({ certivoxURL: 'https://dta.example/' });
+    const local = fakeFetch(() => ({ status: 200, body: withSettings({ certivoxURL: 'http://127.0.0.1:8002/' }) }));
+    expect(await fetchClientSettings('http://127.0.0.1:8080', { fetch: local })).toMatchObject({
+      certivoxURL: 'http://127.0.0.1:8002/',
+    });
+  });
+
+  it('sends nothing to a plain-http service off this computer', async () => {
+    const f = fakeFetch(() => ({ status: 200, body: SETTINGS_TEXT }));
+    await expect(fetchClientSettings('http://rp.test:8080', { fetch: f })).rejects.toMatchObject({ kind: 'origin' });
+    await expect(new RpsClient('http://rp.test:8080', settings, { fetch: f }).timePermit('ab')).rejects.toMatchObject({
+      kind: 'origin',
+    });
+    expect(f).not.toHaveBeenCalled();
+  });
+
+  it('checks every request again: stored settings that point elsewhere send nothing', async () => {
+    const f = fakeFetch(() => ({ status: 200, body: '{"clientSecret":"04ab"}' }));
+    const elsewhere = new RpsClient(ORIGIN, { ...settings, registerURL: 'https://evil.test/u' }, { fetch: f });
+    await expect(elsewhere.register('a@b.c')).rejects.toMatchObject({ kind: 'origin', step: 'register' });
+    // "https://dta.example" + "clientSecret?…" names the host dta.exampleclientsecret: not the D-TA the user was shown
+    const glued = new RpsClient(ORIGIN, { ...settings, certivoxURL: 'https://dta.example' }, { fetch: f });
+    await expect(glued.cloudClientSecret('a=1')).rejects.toMatchObject({ kind: 'origin' });
+    const downgrade = new RpsClient(ORIGIN, { ...settings, certivoxURL: 'http://dta.example/' }, { fetch: f });
+    await expect(downgrade.cloudClientSecret('a=1')).rejects.toMatchObject({ kind: 'origin' });
+    expect(f).not.toHaveBeenCalled();
+    const good = new RpsClient(ORIGIN, { ...settings, certivoxURL: 'https://dta.example/' }, { fetch: f });
+    expect(await good.cloudClientSecret('a=1')).toBe('04ab');
+    expect(String(f.mock.calls[0]![0])).toBe('https://dta.example/clientSecret?a=1');
   });
 });
 
@@ -150,6 +208,29 @@ describe('a malformed answer at the app level', () => {
     detectPinpad: async () => undefined,
     deviceNameSuggestion: () => 'x',
   };
+
+  it('clientSettings that send data elsewhere: refused, no service stored; the second D-TA is shown when added', async () => {
+    let body = JSON.stringify({ ...JSON.parse(SETTINGS_TEXT), certivoxURL: 'http://dta.example/' });
+    const f = fakeFetch(() => ({ status: 200, body }));
+    const app = createApp({ openStore: () => openStore(dbName), platform, rps: { fetch: f } });
+    expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({
+      screen: 'add-service',
+      problem: { code: 'malformed', message: expect.stringMatching(/another site|https/) },
+    });
+    const db = await openDB(dbName, DB_VERSION);
+    expect(await db.getAll('services')).toEqual([]);
+    db.close();
+    body = JSON.stringify({ ...JSON.parse(SETTINGS_TEXT), certivoxURL: 'https://dta.example:9443/dta2/' });
+    expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({
+      screen: 'register',
+      secondDta: 'dta.example:9443',
+    });
+    body = SETTINGS_TEXT;
+    expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({
+      screen: 'register',
+      secondDta: 'rp.test:8443',
+    });
+  });
 
   it('clientSettings that are not M-Pin: a clear problem, no service stored', async () => {
     const f = fakeFetch(() => ({ status: 200, body: '{"hello":"world"}' }));
@@ -213,15 +294,17 @@ describe('a malformed answer at the app level', () => {
     expect(JSON.stringify(s)).not.toMatch(/locked|555|evil\.example/);
   });
 
-  it('refuses a URL that is not http(s), and a service without host access', async () => {
+  it('refuses a URL that is not https (nor http on this computer), and a service without host access', async () => {
     const app = createApp({
       openStore: () => openStore(dbName),
       platform: { ...platform, hasHostPermission: async () => false },
     });
-    expect(await app.dispatch({ kind: 'addService', url: 'ftp://rp.test' })).toMatchObject({
-      screen: 'add-service',
-      problem: { code: 'invalid-url' },
-    });
+    for (const url of ['ftp://rp.test', 'http://rp.test:8080']) {
+      expect(await app.dispatch({ kind: 'addService', url })).toMatchObject({
+        screen: 'add-service',
+        problem: { code: 'invalid-url', message: expect.stringContaining('https://') },
+      });
+    }
     expect(await app.dispatch({ kind: 'addService', url: ORIGIN })).toMatchObject({
       screen: 'add-service',
       problem: { code: 'permission-denied' },

@@ -66,15 +66,18 @@ describe('add-service screen', () => {
     expect(request).toHaveBeenCalledExactlyOnceWith({ origins: ['https://rp.example/*'] });
   });
 
-  it('refuses what is not an http(s) URL without asking for anything', async () => {
-    const request = stubRequest(() => Promise.resolve(true));
-    const bg = await open(states.addService);
-    await fireEvent.input(screen.getByLabelText('Service URL'), { target: { value: 'ftp://rp.example' } });
-    await fireEvent.click(button('Add service'));
-    expect((await screen.findByRole('alert')).textContent).toMatch(/not a service address/);
-    expect(request).not.toHaveBeenCalled();
-    expect(bg.received).toEqual([{ type: 'getState' }]);
-  });
+  it.each(['ftp://rp.example', 'http://rp.example/', 'http://10.0.0.5:8080'])(
+    'refuses %s (not https, nor http on this computer) without asking for anything',
+    async (value) => {
+      const request = stubRequest(() => Promise.resolve(true));
+      const bg = await open(states.addService);
+      await fireEvent.input(screen.getByLabelText('Service URL'), { target: { value } });
+      await fireEvent.click(button('Add service'));
+      expect((await screen.findByRole('alert')).textContent).toMatch(/not a service address.*https:\/\//s);
+      expect(request).not.toHaveBeenCalled();
+      expect(bg.received).toEqual([{ type: 'getState' }]);
+    },
+  );
 
   it('offers the service found on this tab: "Use <name>"', async () => {
     const request = stubRequest(() => Promise.resolve(true));
@@ -104,6 +107,9 @@ describe('hostPermissionPattern', () => {
   it('is the scheme and host without a port (Firefox refuses ports in match patterns)', () => {
     expect(hostPermissionPattern('http://localhost:8080/x?y')).toBe('http://localhost/*');
     expect(hostPermissionPattern(' https://Rp.Example ')).toBe('https://rp.example/*');
+    expect(hostPermissionPattern('http://127.0.0.1:8080/')).toBe('http://127.0.0.1/*');
+    expect(hostPermissionPattern('http://[::1]:8080/')).toBe('http://[::1]/*');
+    expect(hostPermissionPattern('http://rp.example/')).toBeUndefined(); // https only, but on this computer
     expect(hostPermissionPattern('ftp://rp.example')).toBeUndefined();
     expect(hostPermissionPattern('rp.example')).toBeUndefined();
     expect(hostPermissionPattern('javascript:alert(1)')).toBeUndefined();

@@ -36,6 +36,7 @@ export const states = {
     setDeviceName: true,
     deviceNameSuggestion: 'Firefox on Linux',
     email: '',
+    secondDta: 'dta.example.org',
   }),
   emailSent: ui({ screen: 'email-sent', identity: { ...identity, state: 'started' }, resent: false }),
   setupPin: ui({ screen: 'setup-pin', identity: { ...identity, state: 'activated' } }),

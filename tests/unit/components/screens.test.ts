@@ -1,7 +1,7 @@
 // One test per popup screen: the App renders a given UiState from a fake background, shows the guide's words and
 // sends the right intent for each button (by mouse and by keyboard where it matters).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import App from '@/entrypoints/popup/App.svelte';
 import type { Intent } from '@/lib/ui-state';
@@ -49,6 +49,19 @@ describe('popup screens', () => {
     await typeInto(screen.getByLabelText('E-mail address'), ' alice@example.com ');
     await typeInto(device, 'My laptop');
     await clickSends('Setup M-Pin', bg, { kind: 'register', email: 'alice@example.com', deviceName: 'My laptop' });
+  });
+
+  it("register: shows the host of the service's second key server (D-TA), and says when it is the service itself", async () => {
+    await open(states.register);
+    const line = screen.getByText(/Second key server/).closest('p')!.textContent!;
+    expect(line).toContain('dta.example.org');
+    expect(line).not.toMatch(/the service itself/);
+    cleanup();
+    fakeBrowser.reset();
+    await open(ui({ ...states.register, secondDta: 'localhost:8080' }));
+    expect(screen.getByText(/Second key server/).closest('p')!.textContent).toMatch(
+      /localhost:8080.*the service itself/s,
+    );
   });
 
   it('register: no "Device name" when the service does not ask; a bad e-mail sends nothing', async () => {
