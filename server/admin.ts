@@ -5,7 +5,9 @@
  *   npm run admin -- unrevoke <userId|mpinIdHex>
  * A revoked user id covers every identity of that user; an mpin_id one identity on one device. The RPS asks
  * the relying party before every time permit (/rpa/mpinPermitUser), so a revocation takes effect at the
- * next sign-in, also while the server runs (it opens the same SQLite database in DATA_DIR).
+ * next sign-in, also while the server runs (it opens the same SQLite database in DATA_DIR). Everything it prints
+ * that came from a database row or an argument goes through terminalSafe: a device name stored with an escape
+ * sequence (before the server refused them) shows as text and does not drive the administrator's terminal.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +17,7 @@ import { loadConfig } from './config.ts';
 import { revocationOf, revocationTarget } from './rpa/revocation.ts';
 import { openSqlite } from './storage/sqlite.ts';
 import type { Storage } from './storage/types.ts';
+import { terminalSafe as safe } from './util/text.ts';
 
 export const USAGE = `Usage: npm run admin -- <command>
   list                                 registered devices and revocations
@@ -44,15 +47,15 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
         }
         const revoked = revocationOf(storage, d.key) !== null ? '  [REVOKED]' : '';
         out.push(
-          `  ${d.value.userId}  ${d.value.mobile ? 'Mobile' : 'PC'}  "${d.value.deviceName}"  issued ${issued}${revoked}`,
+          `  ${safe(d.value.userId)}  ${d.value.mobile ? 'Mobile' : 'PC'}  "${safe(d.value.deviceName)}"  issued ${safe(issued)}${revoked}`,
         );
-        out.push(`    mpin_id ${d.key}`);
+        out.push(`    mpin_id ${safe(d.key)}`);
       }
       const revoked = storage.list('revoked', 10_000);
       out.push(`Revoked (${revoked.length}):`);
       for (const r of revoked)
         out.push(
-          `  ${r.key.length > 80 ? `mpin_id ${r.key}` : r.key}  since ${iso(r.created)}${r.value.reason ? `  (${r.value.reason})` : ''}`,
+          `  ${safe(r.key.length > 80 ? `mpin_id ${r.key}` : r.key)}  since ${iso(r.created)}${r.value.reason ? `  (${safe(r.value.reason)})` : ''}`,
         );
       return out;
     }
@@ -64,12 +67,12 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
       try {
         t = revocationTarget(target);
       } catch (e) {
-        throw new UsageError((e as Error).message);
+        throw new UsageError(safe((e as Error).message));
       }
       const what =
         t.kind === 'mpinId'
-          ? `the identity of ${t.userId} (mpin_id ${t.key.slice(0, 16)}…)`
-          : `every identity of ${t.key}`;
+          ? `the identity of ${safe(t.userId)} (mpin_id ${t.key.slice(0, 16)}…)`
+          : `every identity of ${safe(t.key)}`;
       if (command === 'revoke') {
         const reason = rest.join(' ').slice(0, 200) || `revoked by the administrator on ${iso(now())}`;
         storage.put('revoked', t.key, { reason });
@@ -86,7 +89,7 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
       return [`Unrevoked ${what}.`];
     }
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw new UsageError(`unknown command "${safe(String(command))}"`);
   }
 }
 
@@ -98,7 +101,7 @@ function main(): number {
     return command ? 0 : 2;
   }
   if (!['list', 'revoke', 'unrevoke'].includes(command)) {
-    console.error(`Error: unknown command "${command}"\n\n${USAGE}`);
+    console.error(`Error: unknown command "${safe(command)}"\n\n${USAGE}`);
     return 2;
   }
   let config;

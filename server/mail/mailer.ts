@@ -3,13 +3,15 @@
  * otherwise the built-in mailbox: a nodemailer transport of our own that stores each message in the
  * database (record kind 'mail', kept MAILBOX_RETENTION_MS), where /mailbox lists it, and prints it to the
  * console, so the demo needs no mail server. Printing includes the text body, activation link and all:
- * that is the point of the demo mailbox, and it happens only when no SMTP server is configured.
+ * that is the point of the demo mailbox, and it happens only when no SMTP server is configured. What is
+ * printed is escaped for the terminal (server/util/text.ts), whatever the message holds.
  */
 import nodemailer from 'nodemailer';
 import type { NodemailerError, Transport } from 'nodemailer';
 import type { Config } from '../config.ts';
 import type { Storage } from '../storage/types.ts';
 import { randomHex } from '../util/random.ts';
+import { terminalSafe } from '../util/text.ts';
 
 export interface MailMessageInput {
   to: string;
@@ -95,10 +97,10 @@ function mailboxTransport(storage: Storage, config: Config, opts: MailerOptions)
           .replace(/\r\n?/g, '\n')
           .trimEnd()
           .split('\n')
-          .map((l) => (l ? `  ${l}` : ''))
+          .map((l) => (l ? `  ${terminalSafe(l)}` : ''))
           .join('\n');
         print(
-          `[mailbox] mail to ${value.to}: "${value.subject}"; read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}\n${body}\n`,
+          `[mailbox] mail to ${terminalSafe(value.to)}: "${terminalSafe(value.subject)}"; read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}\n${body}\n`,
         );
         callback(null, { messageId: id });
       } catch (e) {

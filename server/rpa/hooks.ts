@@ -11,6 +11,7 @@ import { parseMpinId } from '../../lib/mpin/index.ts';
 import type { ServerContext } from '../context.ts';
 import { HttpError, errorBody } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
+import { storedText } from '../util/text.ts';
 import { parseIso } from '../util/time.ts';
 import { isEmail } from './email.ts';
 import { esc } from './layout.ts';
@@ -24,7 +25,7 @@ const hexString = (what: string, max: number) =>
     .regex(/^(?:[0-9a-fA-F]{2})+$/, `${what} must be hex`);
 
 const VerifyBody = z.object({
-  userId: z.string().max(254),
+  userId: storedText(254, 'userId'),
   mpinId: hexString('mpinId', 2048),
   mobile: z
     .union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])])
@@ -39,9 +40,7 @@ const VerifyBody = z.object({
     .optional()
     .default(false)
     .transform(Boolean),
-  deviceName: z
-    .string()
-    .max(64)
+  deviceName: storedText(64, 'deviceName')
     .nullish()
     .transform((v) => v ?? ''),
   userData: z.unknown().optional(),

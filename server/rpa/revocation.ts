@@ -5,6 +5,7 @@
  */
 import { parseMpinId } from '../../lib/mpin/index.ts';
 import type { Storage } from '../storage/types.ts';
+import { hasUnsafeChars } from '../util/text.ts';
 
 export type RevocationTarget = { kind: 'mpinId'; key: string; userId: string } | { kind: 'userId'; key: string };
 
@@ -20,7 +21,7 @@ export function revocationTarget(arg: string): RevocationTarget {
       });
     }
   }
-  if (value.length === 0 || value.length > 254 || /[\s\u0000-\u001f]/.test(value))
+  if (value.length === 0 || value.length > 254 || /\s/.test(value) || hasUnsafeChars(value))
     throw new Error(`"${value}" is neither a user id nor an mpin_id`);
   return { kind: 'userId', key: value.toLowerCase() };
 }

@@ -1,5 +1,9 @@
-/** zod schemas of the RPS request bodies and parameters (Milagro field names, hex as Milagro sends it). */
+/**
+ * zod schemas of the RPS request bodies and parameters (Milagro field names, hex as Milagro sends it). Every
+ * string the server keeps is a `storedText`: no control or bidi characters (server/util/text.ts).
+ */
 import { z } from 'zod';
+import { storedText } from '../util/text.ts';
 
 export const hex = (bytes?: number) =>
   bytes === undefined
@@ -16,14 +20,11 @@ const mobileFlag = z
   .transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0));
 
 export const RegisterBody = z.object({
-  userId: z
-    .string()
-    .trim()
-    .min(1, 'userId is required')
-    .max(254)
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'userId has control characters'),
+  // checked before the trim: a trailing newline is refused, not quietly dropped
+  userId: storedText(254, 'userId').trim().pipe(z.string().min(1, 'userId is required')),
   mobile: mobileFlag.default(0),
-  deviceName: z.string().max(64).optional().default(''),
+  deviceName: storedText(64, 'deviceName').optional().default(''),
+  // passed on to the relying party's hook and never stored or shown, so any text Milagro clients send is fine
   userData: z.string().max(1024).optional().default(''),
   regOTT: hex(16).optional(),
 });
@@ -54,21 +55,23 @@ export const WebOttBody = z.object({ webOTT: hex(16) });
 
 export const ActivateBody = z.object({ activateKey: hex(32) });
 
-const logoutData = z.record(z.string().max(64), z.string().max(256)).nullable().optional();
+// the relying party's values are kept on the access number and handed to the phone
+const logoutData = z.record(storedText(64, 'logoutData key'), storedText(256, 'logoutData')).nullable().optional();
+const logoutURL = storedText(512, 'logoutURL').optional();
 export const PrivateAuthenticateBody = z.object({
   authOTT: hex(16),
-  logoutURL: z.string().max(512).optional(),
+  logoutURL,
   logoutData,
 });
 export const LoginResultBody = z.object({
   authOTT: hex(16),
   status: z.coerce.number().int().min(100).max(599),
-  message: z.string().max(256).optional(),
-  logoutURL: z.string().max(512).optional(),
+  message: storedText(256, 'message').optional(),
+  logoutURL,
   logoutData,
 });
 export const CodeStatusBody = z.object({
   status: z.enum(['wid', 'user']),
-  wid: z.string().max(64),
-  userId: z.string().max(254).optional(),
+  wid: z.string().regex(/^(?:[0-9]{6,16}|[0-9a-f]{32})$/, 'wid must be an access number'),
+  userId: storedText(254, 'userId').optional(),
 });
