@@ -3,6 +3,7 @@
  * public API under /rps, second "cloud" D-TA under /dta2, mailbox) and a private one on 127.0.0.1 (RPS
  * private API, first D-TA under /dta1, the relying party's hooks under /rpa). The parts talk to each
  * other over HTTP exactly as Milagro's separate services do, so each could run on its own.
+ * It refuses to start when identities are registered but a secret file is gone (secret-files.ts).
  */
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -14,6 +15,7 @@ import { registerDta } from './dta/dta-app.ts';
 import { createDtaClient } from './dta/dta-client.ts';
 import { createMailer } from './mail/mailer.ts';
 import { registerMailbox } from './mail/mailbox-pages.ts';
+import { hasRegisteredDevices } from './rpa/devices.ts';
 import { registerDemoSite } from './rpa/site.ts';
 import { registerRpaHooks } from './rpa/hooks.ts';
 import { createRps } from './rps/rps.ts';
@@ -21,7 +23,13 @@ import { registerRpsPrivate } from './rps/private-routes.ts';
 import { registerRpsPublic } from './rps/public-routes.ts';
 import { openSqlite } from './storage/sqlite.ts';
 import { createHttpApp } from './util/http.ts';
-import { loadCredentials, loadMasterSecret } from './util/secret-files.ts';
+import {
+  CREDENTIALS_FILE,
+  loadCredentials,
+  loadMasterSecret,
+  masterSecretFile,
+  refuseLostSecrets,
+} from './util/secret-files.ts';
 
 export interface RunningServer {
   ctx: ServerContext;
@@ -33,6 +41,17 @@ export interface RunningServer {
 export async function startServer(config: Config, now: () => number = Date.now): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const storage = openSqlite(join(config.dataDir, 'mpin.sqlite'), now);
+  const secretFiles = [
+    CREDENTIALS_FILE,
+    ...(config.DTA1_URL ? [] : [masterSecretFile('dta1')]),
+    ...(config.DTA2_URL ? [] : [masterSecretFile('dta2')]),
+  ];
+  try {
+    refuseLostSecrets(config.dataDir, secretFiles, hasRegisteredDevices(storage));
+  } catch (e) {
+    storage.close();
+    throw e;
+  }
   const credentials = loadCredentials(config.dataDir);
   const ctx: ServerContext = {
     config,

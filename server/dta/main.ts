@@ -2,13 +2,24 @@
  * `npm run dta -- dta1|dta2`: one D-TA as its own process, for deployments that keep the D-TAs apart from the
  * RPS. It reads the same DATA_DIR as the server (its master-secret share and the shared credentials.json) and
  * listens on DTA_PORT (default 8001 for dta1, 8002 for dta2) on DTA_HOST (default 127.0.0.1). Point the server
- * at it with DTA1_URL / DTA2_URL (e.g. http://127.0.0.1:8001/).
+ * at it with DTA1_URL / DTA2_URL (e.g. http://127.0.0.1:8001/). Like the server, it refuses to create a missing
+ * secret when the database in DATA_DIR holds registered identities (a D-TA on a machine without that database
+ * cannot tell, and creates it).
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
+import { hasRegisteredDevices } from '../rpa/devices.ts';
+import { openSqlite } from '../storage/sqlite.ts';
 import { createHttpApp } from '../util/http.ts';
 import { runProcess } from '../util/process.ts';
-import { loadCredentials, loadMasterSecret } from '../util/secret-files.ts';
+import {
+  CREDENTIALS_FILE,
+  loadCredentials,
+  loadMasterSecret,
+  masterSecretFile,
+  refuseLostSecrets,
+} from '../util/secret-files.ts';
 import { registerDta } from './dta-app.ts';
 
 async function main() {
@@ -19,6 +30,7 @@ async function main() {
   }
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  refuseLostSecrets(config.dataDir, [CREDENTIALS_FILE, masterSecretFile(name)], holdsIdentities(config.dataDir));
   const app = createHttpApp(config.LOG_LEVEL, name);
   await app.register(async (scope) =>
     registerDta(scope, {
@@ -33,6 +45,18 @@ async function main() {
   const address = app.server.address() as { address: string; port: number };
   console.log(`${name} listening on http://${address.address}:${address.port}/`);
   return app;
+}
+
+/** Whether DATA_DIR's database, if there is one, has registered identities. */
+function holdsIdentities(dataDir: string): boolean {
+  const file = join(dataDir, 'mpin.sqlite');
+  if (!existsSync(file)) return false;
+  const storage = openSqlite(file);
+  try {
+    return hasRegisteredDevices(storage);
+  } finally {
+    storage.close();
+  }
 }
 
 runProcess(main);
