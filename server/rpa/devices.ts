@@ -1,11 +1,22 @@
 /**
- * The relying party's device records (kind 'device', per mpin_id: user id, device name, PC or mobile), written
- * by /rpa/mpinVerify when a registration starts. `npm run admin -- list` shows them, and the start-up check for
- * lost secret files counts them: a registered device means identities whose tokens hold the current secrets.
+ * The relying party's device records (kind 'device', per mpin_id: user id, device name, PC or mobile). A record
+ * is written when a registration starts and expires with it, because anyone may start one; it becomes permanent
+ * once the identity is real: its activation link confirmed, or at once when activation is not required. What
+ * stays is therefore one row per activated identity, which `npm run admin -- list` shows and the start-up check
+ * for lost secret files counts.
  */
-import type { Storage } from '../storage/types.ts';
+import type { RecordKinds, Storage } from '../storage/types.ts';
 
-/** Whether any identity is registered here: a live device record. */
+/** Makes the device record of `mpinId` permanent (writing `device` when given); false when there is none. */
+export function keepDevice(storage: Storage, mpinId: string, device?: RecordKinds['device']): boolean {
+  const key = mpinId.toLowerCase();
+  const value = device ?? storage.get('device', key);
+  if (!value) return false;
+  storage.put('device', key, value, null);
+  return true;
+}
+
+/** Whether any identity is registered here: a live device record, pending or permanent. */
 export function hasRegisteredDevices(storage: Storage): boolean {
   return storage.list('device', 1).length > 0;
 }

@@ -1,7 +1,9 @@
 /**
  * The relying party's hooks that the RPS calls on the private listener (mounted under /rpa):
  * - POST /mpinVerify (Milagro RPAVerifyUserURL): a registration was started; record the device and
- *   e-mail the activation link, or, when activation is not required, answer {forceActivate:true}.
+ *   e-mail the activation link, or, when activation is not required, answer {forceActivate:true}. The device
+ *   record of a registration waiting for its link expires with the registration (anyone can start one, so it
+ *   must not stay for ever); confirming the link (site.ts) makes it permanent.
  * - GET /mpinPermitUser?mpin_id= (Milagro RPAPermitUserURL): 200 when the identity may get a time
  *   permit, 403 when it, or its user, has been revoked.
  */
@@ -9,12 +11,14 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseMpinId } from '../../lib/mpin/index.ts';
 import type { ServerContext } from '../context.ts';
+import type { RecordKinds } from '../storage/types.ts';
 import { HttpError, errorBody } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
 import { storedText } from '../util/text.ts';
 import { parseIso } from '../util/time.ts';
 import { isEmail } from './email.ts';
 import { esc } from './layout.ts';
+import { keepDevice } from './devices.ts';
 import { revocationOf } from './revocation.ts';
 
 const hexString = (what: string, max: number) =>
@@ -46,6 +50,9 @@ const VerifyBody = z.object({
   userData: z.unknown().optional(),
 });
 
+/** The longest a pending device record lives: ACTIVATION_EXPIRE_SECONDS' upper bound. */
+const MAX_PENDING_MS = 7 * 86400_000;
+
 const PermitQuery = z.object({ mpin_id: hexString('mpin_id', 2048) });
 
 /** The activation link of a registration, as e-mailed (Milagro: <base>/mpinActivate?i=<mpinId>&e=<expireTime>&s=<activateKey>). */
@@ -67,17 +74,25 @@ export async function registerRpaHooks(app: FastifyInstance, ctx: ServerContext)
     if (idUser.toLowerCase() !== body.userId.toLowerCase())
       throw new HttpError(400, 'userId does not match the mpinId');
     const mpinId = body.mpinId.toLowerCase();
-    ctx.storage.put('device', mpinId, { userId: body.userId, deviceName: body.deviceName, mobile: body.mobile });
-
-    if (!ctx.config.REQUIRE_ACTIVATION) return reply.send({ forceActivate: true });
+    const device: RecordKinds['device'] = { userId: body.userId, deviceName: body.deviceName, mobile: body.mobile };
+    if (!ctx.config.REQUIRE_ACTIVATION) {
+      // activation is off: the registration is active now, so is its device
+      keepDevice(ctx.storage, mpinId, device);
+      return reply.send({ forceActivate: true });
+    }
+    // pending until the link is confirmed; a resend of an already confirmed registration keeps it permanent
+    if (ctx.storage.expiresAt('device', mpinId) !== null) {
+      const until = Math.min(parseIso(body.expireTime), ctx.now() + MAX_PENDING_MS);
+      ctx.storage.put('device', mpinId, device, until);
+    }
 
     const link = activationLink(ctx.publicUrl, mpinId, body.expireTime, body.activateKey.toLowerCase());
     const from = body.mobile ? 'Mobile' : 'PC';
-    const device = body.deviceName ? ` named "${body.deviceName}"` : '';
+    const named = body.deviceName ? ` named "${body.deviceName}"` : '';
     const until = new Date(parseIso(body.expireTime)).toUTCString();
     const text =
       `Hello,\n\n` +
-      `an M-Pin identity for ${body.userId} was requested from a ${from} device${device}.\n` +
+      `an M-Pin identity for ${body.userId} was requested from a ${from} device${named}.\n` +
       `To confirm that this e-mail address is yours and activate the identity, open this link before ${until}:\n\n` +
       `${link}\n\n` +
       `Then go back to the device and press "I confirmed my email".\n` +

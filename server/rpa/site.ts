@@ -16,6 +16,7 @@ import type { ServerContext } from '../context.ts';
 import { HttpError, errorBody } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
 import { parseIso } from '../util/time.ts';
+import { keepDevice } from './devices.ts';
 import { Html, PAGE_CSP, html, page, type PageOptions } from './layout.ts';
 import { Sessions } from './sessions.ts';
 
@@ -299,6 +300,7 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="activation-device">${dev
       );
     }
     if (res.status !== 200) return activationError(reply, USED_OR_EXPIRED, 410);
+    keepDevice(ctx.storage, a.q.i); // the e-mail address is confirmed: the device record stays
     const body = html`
 <p id="activation-result" class="success">Your e-mail address is confirmed: <strong>${a.id.fields.userID}</strong>.</p>
 <p>Go back to the ${a.id.fields.mobile ? 'phone' : 'browser'} where you registered and press “I confirmed my email” to choose your PIN.</p>`;

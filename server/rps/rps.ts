@@ -38,6 +38,8 @@ export interface RpsDeps {
 export const PASS1_LIFETIME_MS = 15_000;
 export const AUTH_LIFETIME_MS = 60_000;
 export const MOBILE_WAIT_MS = 10_000;
+/** Expired records are also purged when registrations arrive, at most this often (app.ts purges every minute too). */
+export const PURGE_EVERY_MS = 60_000;
 const LOGOUT_URL = '/logout';
 
 const VerifyReply = z.object({ forceActivate: z.boolean().optional().default(false) });
@@ -50,6 +52,14 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   const key = credentials.app_key;
   let verifier: Promise<ReturnType<typeof mpin.createVerifier>> | undefined;
   const waits = new Set<AbortController>();
+  let lastPurge = now();
+
+  /** Drops expired records (pending registrations, their device records…) so a flood of registrations cannot pile up. */
+  function purgeIfDue() {
+    if (now() - lastPurge < PURGE_EVERY_MS) return;
+    lastPurge = now();
+    storage.purgeExpired();
+  }
 
   /** The server secret s·Q from both D-TAs' shares, fetched once and kept in memory only. */
   function getVerifier() {
@@ -125,6 +135,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     body: { userId: string; mobile: 0 | 1; deviceName: string; userData: string; regOTT?: string },
     existing?: string,
   ) {
+    purgeIfDue();
     const deviceName = config.SET_DEVICE_NAME ? body.deviceName : '';
     if (existing !== undefined) {
       const record = storage.get('registration', existing.toLowerCase());
