@@ -3,7 +3,8 @@
  * public API under /rps, second "cloud" D-TA under /dta2, mailbox) and a private one on 127.0.0.1 (RPS
  * private API, first D-TA under /dta1, the relying party's hooks under /rpa). The parts talk to each
  * other over HTTP exactly as Milagro's separate services do, so each could run on its own.
- * It refuses to start when identities are registered but a secret file is gone (secret-files.ts).
+ * It refuses to start when identities are registered but a secret file is gone (secret-files.ts), and serves
+ * the mailbox only where that is safe (mail/mailbox-access.ts).
  */
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -14,6 +15,7 @@ import type { ServerContext } from './context.ts';
 import { registerDta } from './dta/dta-app.ts';
 import { createDtaClient } from './dta/dta-client.ts';
 import { createMailer } from './mail/mailer.ts';
+import { mailboxAccess, mailboxWarning } from './mail/mailbox-access.ts';
 import { registerMailbox } from './mail/mailbox-pages.ts';
 import { hasRegisteredDevices } from './rpa/devices.ts';
 import { registerDemoSite } from './rpa/site.ts';
@@ -35,6 +37,8 @@ export interface RunningServer {
   ctx: ServerContext;
   publicUrl: string;
   privateUrl: string;
+  /** What the operator must be told at start-up (main.ts prints it), e.g. a mailbox open to other machines. */
+  warnings: string[];
   close(): Promise<void>;
 }
 
@@ -53,6 +57,7 @@ export async function startServer(config: Config, now: () => number = Date.now):
     throw e;
   }
   const credentials = loadCredentials(config.dataDir);
+  const mailbox = mailboxAccess(config);
   const ctx: ServerContext = {
     config,
     storage,
@@ -63,7 +68,11 @@ export async function startServer(config: Config, now: () => number = Date.now):
     now,
   };
 
-  ctx.mailer = createMailer(config, storage, { now, publicUrl: () => ctx.publicUrl });
+  ctx.mailer = createMailer(config, storage, {
+    now,
+    publicUrl: () => ctx.publicUrl,
+    mailboxServed: mailbox.served,
+  });
 
   const priv = createHttpApp(config.LOG_LEVEL, 'private');
   const pub = createHttpApp(config.LOG_LEVEL, 'public');
@@ -110,7 +119,7 @@ export async function startServer(config: Config, now: () => number = Date.now):
   await priv.register(async (app) => registerRpsPrivate(app, rps));
   await priv.register(async (app) => registerRpaHooks(app, ctx), { prefix: '/rpa' });
   await pub.register(async (app) => registerDemoSite(app, ctx));
-  await pub.register(async (app) => registerMailbox(app, ctx));
+  if (mailbox.served) await pub.register(async (app) => registerMailbox(app, ctx));
 
   await priv.listen({ port: config.PRIVATE_PORT, host: '127.0.0.1' });
   ctx.privateUrl = `http://127.0.0.1:${(priv.server.address() as { port: number }).port}`;
@@ -125,6 +134,7 @@ export async function startServer(config: Config, now: () => number = Date.now):
     ctx,
     publicUrl: ctx.publicUrl,
     privateUrl: ctx.privateUrl,
+    warnings: mailbox.exposed ? [mailboxWarning(config.HOST, ctx.publicUrl)] : [],
     async close() {
       clearInterval(purge);
       await rps.close();

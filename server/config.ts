@@ -38,6 +38,11 @@ export const ConfigSchema = z.object({
   /** SMTP server for outgoing mail (smtp://user:pass@host:port); unset: the built-in mailbox at /mailbox. */
   SMTP_URL: z.string().url().optional(),
   MAIL_FROM: z.string().min(3).default('M-Pin demo <no-reply@mpin.invalid>'),
+  /**
+   * Serve the built-in mailbox (/mailbox, /mailbox.json) although HOST is not a loopback address: it shows every
+   * activation link to whoever reaches the server, so it is off unless asked for, and then warned about.
+   */
+  MAILBOX_PUBLIC: bool.default(false),
   /** Use an external first / second D-TA instead of the built-in ones (each can run as its own process). */
   DTA1_URL: z.string().url().optional(),
   DTA2_URL: z.string().url().optional(),

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startServer } from './app.ts';
 import { loadConfig } from './config.ts';
+import { mailboxAccess } from './mail/mailbox-access.ts';
 import { runProcess } from './util/process.ts';
 
 async function main() {
@@ -22,12 +23,17 @@ async function main() {
     return existsSync(dir) ? dir : `${dir} (not built: run npm run build)`;
   };
   const url = server.publicUrl;
+  const mailbox = config.SMTP_URL
+    ? `sent by SMTP (${new URL(config.SMTP_URL).host})`
+    : mailboxAccess(config).served
+      ? `${url}/mailbox`
+      : 'printed here only (the mailbox is served on a loopback HOST, or with MAILBOX_PUBLIC=1)';
   console.log(
     [
       '',
       'M-Pin reference server is running.',
       `  Demo site (relying party):  ${url}/`,
-      `  Mailbox (activation mail):  ${config.SMTP_URL ? `sent by SMTP (${new URL(config.SMTP_URL).host})` : `${url}/mailbox`}`,
+      `  Mailbox (activation mail):  ${mailbox}`,
       `  RPS API:                    ${url}/rps/clientSettings`,
       `  Data:                       ${config.dataDir}`,
       '',
@@ -40,6 +46,7 @@ async function main() {
       '',
     ].join('\n'),
   );
+  for (const warning of server.warnings) console.warn(`\n${warning}\n`);
   return server;
 }
 

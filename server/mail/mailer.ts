@@ -32,6 +32,8 @@ export interface MailerOptions {
   publicUrl?: () => string;
   /** Where the mailbox's console notice goes (default stdout; nothing when LOG_LEVEL is silent). */
   print?: (text: string) => void;
+  /** Whether /mailbox is served (mailbox-access.ts); when not, the notice names no mailbox page (default true). */
+  mailboxServed?: boolean;
 }
 
 /** How long the built-in mailbox keeps a message: 7 days, the longest an activation link can live. */
@@ -99,9 +101,11 @@ function mailboxTransport(storage: Storage, config: Config, opts: MailerOptions)
           .split('\n')
           .map((l) => (l ? `  ${terminalSafe(l)}` : ''))
           .join('\n');
-        print(
-          `[mailbox] mail to ${terminalSafe(value.to)}: "${terminalSafe(value.subject)}"; read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}\n${body}\n`,
-        );
+        const where =
+          opts.mailboxServed === false
+            ? 'the mailbox is not served on this address'
+            : `read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}`;
+        print(`[mailbox] mail to ${terminalSafe(value.to)}: "${terminalSafe(value.subject)}"; ${where}\n${body}\n`);
         callback(null, { messageId: id });
       } catch (e) {
         callback(e as NodemailerError);

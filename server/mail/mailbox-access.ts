@@ -1,0 +1,44 @@
+/**
+ * Who may read the built-in mailbox. It lists every activation link, and a link activates an identity for that
+ * address, so whoever reads the mailbox can register as anyone. It is therefore served only when the public
+ * listener is on a loopback address (HOST localhost, 127.0.0.0/8 or ::1: only this machine can reach it), or when
+ * the operator sets MAILBOX_PUBLIC, which earns a start-up warning. Otherwise mail still goes to the console.
+ */
+import { isIP } from 'node:net';
+import type { Config } from '../config.ts';
+
+export interface MailboxAccess {
+  /** Whether /mailbox and /mailbox.json are served. */
+  served: boolean;
+  /** Served to other machines too (MAILBOX_PUBLIC on a non-loopback HOST): warn at start-up. */
+  exposed: boolean;
+}
+
+/** True when `host` names this machine only: localhost, 127.0.0.0/8, ::1 (also bracketed or IPv4-mapped). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  if (isIP(v4) === 4) return v4.split('.')[0] === '127';
+  if (isIP(h) === 6) return /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(h);
+  return false;
+}
+
+export function mailboxAccess(config: Config): MailboxAccess {
+  if (isLoopbackHost(config.HOST)) return { served: true, exposed: false };
+  if (!config.MAILBOX_PUBLIC) return { served: false, exposed: false };
+  // with SMTP_URL it lists nothing (mail goes out by SMTP), so there is nothing to warn about
+  return { served: true, exposed: !config.SMTP_URL };
+}
+
+/** The start-up warning for an exposed mailbox at `publicUrl`. */
+export function mailboxWarning(host: string, publicUrl: string): string {
+  return (
+    `WARNING: MAILBOX_PUBLIC is set and the server listens on ${host}, not on a loopback address: anyone who can ` +
+    `reach ${publicUrl}/mailbox can read every activation link and activate an M-Pin identity for any e-mail ` +
+    `address. Use this for a demo only; set SMTP_URL to send real mail.`
+  );
+}
