@@ -3,6 +3,10 @@
  * passes, access numbers and the attempt counter (rps.py, docs/protocol.md §4 and §6). Transport-free:
  * public-routes.ts and private-routes.ts put it on HTTP. All state lives in Storage, so a restart
  * loses nothing but in-flight waits.
+ *
+ * One rule beyond Milagro's: an access-number record changes only when a sign-in with it has succeeded (a pass 2
+ * or a codeStatus naming a number leaves it alone, so nobody can take over someone else's number or make the PC
+ * show their name).
  */
 import { z } from 'zod';
 import {
@@ -299,7 +303,11 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     return { y, pass: 1, message: 'OK', version: '0.3' };
   }
 
-  /** POST /rps/pass2: check V once against the pass-1 record; the verdict waits in an auth record for /authenticate. */
+  /**
+   * POST /rps/pass2: check V once against the pass-1 record; the verdict waits in an auth record for /authenticate.
+   * The access number it names is not touched: the auth record remembers it, and only a successful
+   * /rps/authenticate acts on the number.
+   */
   async function pass2(body: { mpin_id: string; V: string; WID: string }) {
     const id = identity(body.mpin_id);
     const p1 = storage.take('pass1', id.hex); // single use: a replayed pass 2 finds nothing
@@ -332,12 +340,6 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       },
       now() + AUTH_LIFETIME_MS,
     );
-    if (body.WID !== '0') {
-      // attach to the live access number, if there is one; a wrong number surfaces as 412 at /rps/authenticate
-      storage.update('access', body.WID, (a) =>
-        a.used ? a : { ...a, authOTT, status: 'user', userId: id.fields.userID },
-      );
-    }
     return { authOTT, pass: 2, version: '0.3' };
   }
 
@@ -355,26 +357,23 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     return { status: 401, message: 'Wrong PIN.' };
   }
 
-  /** POST /rps/authenticate (the phone): the verdict for an access-number sign-in; on success waits for the PC. */
+  /**
+   * POST /rps/authenticate (the phone): the verdict for an access-number sign-in; on success waits for the PC.
+   * 412 unless the number its pass 2 named is live and unused; then the attempt is counted. Only a success writes
+   * to the number: it becomes this sign-in's, used, once.
+   */
   async function mobileAuthenticate(authOTT: string) {
     const auth = storage.get('auth', authOTT);
-    const access = auth && auth.wid !== '0' ? storage.get('access', auth.wid) : undefined;
-    if (!auth || !access || access.authOTT !== authOTT || access.used)
-      throw new HttpError(412, 'Invalid or expired access number');
+    const access = auth && auth.wid !== '0' && !auth.claimed ? storage.get('access', auth.wid) : undefined;
+    if (!auth || !access || access.used) throw new HttpError(412, 'Invalid or expired access number');
     const result = countAttempt(auth.mpinId, auth.ok);
     if (result.status !== 200) {
       storage.delete('auth', authOTT);
-      storage.update('access', auth.wid, (a) => ({
-        ...a,
-        status: 'new',
-        authOTT: '',
-        authStatus: result.status,
-        message: result.message,
-      }));
       throw new HttpError(result.status, result.message);
     }
     storage.update('access', auth.wid, (a) => ({
       ...a,
+      authOTT,
       status: 'authenticate',
       authStatus: 200,
       message: result.message,
@@ -437,15 +436,20 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     const auth = storage.take('auth', body.authOTT);
     if (!auth) throw new HttpError(404, 'Unknown authentication');
     if (auth.wid !== '0') {
-      storage.update('access', auth.wid, (a) => ({
-        ...a,
-        browserReady: true,
-        logoutURL: body.logoutURL ?? (a.logoutURL || LOGOUT_URL),
-        logoutData: body.logoutData ?? a.logoutData,
-        ...(body.status !== 200
-          ? { authStatus: body.status, message: body.message ?? 'Refused by the relying party' }
-          : {}),
-      }));
+      // only the sign-in the number was given to (at /rps/authenticate) may report on it
+      storage.update('access', auth.wid, (a) =>
+        a.authOTT !== body.authOTT
+          ? a
+          : {
+              ...a,
+              browserReady: true,
+              logoutURL: body.logoutURL ?? (a.logoutURL || LOGOUT_URL),
+              logoutData: body.logoutData ?? a.logoutData,
+              ...(body.status !== 200
+                ? { authStatus: body.status, message: body.message ?? 'Refused by the relying party' }
+                : {}),
+            },
+      );
     }
   }
 
@@ -521,12 +525,14 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     return { authOTT: a.authOTT };
   }
 
-  /** POST /rps/codeStatus (native apps): lets the PC show "Authenticating user: X" before the PIN. */
+  /**
+   * POST /rps/codeStatus (Milagro's native apps): 400 unless the number is live. In Milagro, `status: "user"` makes
+   * the PC show "Authenticating user: X"; here it changes nothing, because nothing proves who sent it (anyone could
+   * put any name on anyone's PC). The PC shows the user once the sign-in succeeded.
+   */
   function codeStatus(body: { status: 'wid' | 'user'; wid: string; userId?: string }) {
-    const updated = storage.update('access', body.wid, (a) =>
-      a.used ? a : { ...a, status: body.status === 'user' ? 'user' : a.status, userId: body.userId ?? a.userId },
-    );
-    if (!updated) throw new HttpError(400, 'Invalid or expired access number');
+    const live = storage.get('access', body.wid);
+    if (!live || live.used) throw new HttpError(400, 'Invalid or expired access number');
     return body.status === 'wid' ? { PrerollId: '', AppName: 'M-Pin demo', AppLogoUrl: '' } : { Status: 'OK' };
   }
 
