@@ -52,9 +52,10 @@ export default defineConfig({
     name: 'M-Pin Authenticator',
     description: 'Sign in with M-Pin: holds your M-Pin identities and signs you in on M-Pin sites.',
     // R15: storage (identities, flow), scripting (the PIN pad content script, registered at runtime for the origins of
-    // added services; the PIN pad detector on the active tab), activeTab (that detector, on the user's click only).
+    // added services; the PIN pad detector on the active tab), activeTab (that detector, on the user's click only),
+    // alarms (R23: wipes expired secrets and flows at their expiry, even if nobody opens the extension).
     // Host access is optional and requested per service when the user adds it. No tabs, no <all_urls>.
-    permissions: ['storage', 'scripting', 'activeTab'],
+    permissions: ['storage', 'scripting', 'activeTab', 'alarms'],
     // MV3 (Chrome, Firefox --mv3): optional_host_permissions; MV2 (Firefox's default build): optional_permissions.
     ...(manifestVersion === 2
       ? { optional_permissions: OPTIONAL_HOSTS }

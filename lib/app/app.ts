@@ -40,6 +40,8 @@ export interface App {
   pinpadFound(origin: string, kind: PinpadKind): Promise<{ offer: boolean; userId?: string }>;
   /** A content script's "Sign in with M-Pin Authenticator": queue a local PIN screen for that tab. */
   requestLocalSignIn(origin: string, tabId: number): Promise<{ queued: boolean }>;
+  /** The expiry alarm (and the background's start): wipes expired secrets and flows, and arms the next alarm. */
+  expire(): Promise<void>;
   /** Registers the content script for the origins of the added services (on startup, and after changes). */
   syncContentScripts(): Promise<void>;
   identityCount(): Promise<number>;
@@ -160,25 +162,35 @@ export function createApp(options: AppOptions = {}): App {
       case 'blocked':
         return { screen: 'blocked', identityId: identity.id };
       case 'activated':
-        if (await session.getClientSecret(identity.id)) return { screen: 'setup-pin', identityId: identity.id };
+        if (await session.getClientSecret(identity.id, now())) return { screen: 'setup-pin', identityId: identity.id };
         return { screen: 'email-sent', identityId: identity.id, resent: false };
       case 'started':
         return { screen: 'email-sent', identityId: identity.id, resent: false };
     }
   }
 
-  async function currentFlow(): Promise<FlowRecord> {
-    const s = await store();
-    const flow = await s.getFlow();
-    if (!flow || !(await flowIsValid(s, flow))) return restingFlow();
-    // R3/R23: a PIN screen does not outlive its access number (nor, for a page's request, the same time): the
-    // number cannot be older than its lifetime counted from when it was typed.
-    if ((flow.screen === 'pin' || flow.screen === 'wrong-pin') && flow.enteredAt !== undefined) {
-      const identity = await s.getIdentity(flow.identityId);
-      const ttl = ((identity?.clientSettings.ttlSeconds ?? DEFAULT_ACCESS_NUMBER_TTL) + ACCESS_NUMBER_GRACE) * 1000;
-      if (now() - flow.enteredAt > ttl) {
-        if (flow.purpose === 'local') return restingFlow();
-        return {
+  /** When a flow stops being valid by time alone, or undefined: a PIN screen ends with its access number (R3/R23). */
+  async function flowDeadline(s: Store, flow: FlowRecord): Promise<number | undefined> {
+    if ((flow.screen !== 'pin' && flow.screen !== 'wrong-pin') || flow.enteredAt === undefined) return undefined;
+    // The number cannot be older than its lifetime counted from when it was typed (a page's request: the same time).
+    const identity = await s.getIdentity(flow.identityId);
+    const ttl = ((identity?.clientSettings.ttlSeconds ?? DEFAULT_ACCESS_NUMBER_TTL) + ACCESS_NUMBER_GRACE) * 1000;
+    return flow.enteredAt + ttl;
+  }
+
+  /**
+   * What replaces a flow whose time is up (with the store change that goes with it), or undefined while it is
+   * current: a PIN screen past its deadline, and a PIN setup whose client secret has expired (R1/R23).
+   */
+  async function expiredReplacement(
+    s: Store,
+    flow: FlowRecord,
+  ): Promise<{ flow: FlowRecord; change?: Omit<Change, 'flow'> } | undefined> {
+    const deadline = await flowDeadline(s, flow);
+    if ((flow.screen === 'pin' || flow.screen === 'wrong-pin') && deadline !== undefined && now() >= deadline) {
+      if (flow.purpose === 'local') return { flow: await restingFlow() };
+      return {
+        flow: {
           screen: 'access-number',
           identityId: flow.identityId,
           problem: problem(
@@ -186,10 +198,67 @@ export function createApp(options: AppOptions = {}): App {
             false,
             'The access number has expired. Type the new number the other browser shows.',
           ),
-        };
-      }
+        },
+      };
     }
-    return flow;
+    if (flow.screen === 'setup-pin' && !(await session.getClientSecret(flow.identityId, now()))) {
+      const identity = await s.getIdentity(flow.identityId);
+      if (!identity) return { flow: await restingFlow() };
+      return {
+        flow: withProblem(
+          { screen: 'register', origin: identity.origin, email: identity.userId },
+          problem(
+            'registration-expired',
+            false,
+            'The time to choose a PIN ran out (10 minutes) and the registration was forgotten. Please register again.',
+          ),
+        ),
+        change: { deleteIdentities: [identity.id], selected: null },
+      };
+    }
+    return undefined;
+  }
+
+  /** The flow to show now: the stored one, unless it is gone or its time is up (then the store is updated too). */
+  async function currentFlow(): Promise<FlowRecord> {
+    const s = await store();
+    const flow = await s.getFlow();
+    if (!flow || !(await flowIsValid(s, flow))) return restingFlow();
+    const replaced = await expiredReplacement(s, flow);
+    if (!replaced) return flow;
+    // Written in turn with the intents (getState is not queued), so that it never overwrites a newer flow.
+    void serial(expireNow).catch(() => console.warn('[mpin] expiry failed'));
+    return replaced.flow;
+  }
+
+  /**
+   * R23, R3: wipes what has expired even if nobody looks (the expiry alarm calls this): secrets in storage.session,
+   * and a flow whose time is up is overwritten in IndexedDB (with its access number and tab id). Then arms the alarm
+   * for the next expiry. Runs in turn with the intents.
+   */
+  async function expireNow(): Promise<void> {
+    const nextSecret = await session.sweep(now());
+    const s = await store();
+    const flow = await s.getFlow();
+    let nextFlow: number | undefined;
+    if (flow) {
+      const replaced = await expiredReplacement(s, flow);
+      if (replaced) await commit({ ...replaced.change, flow: replaced.flow });
+      else nextFlow = await flowDeadline(s, flow);
+    }
+    const next = [nextSecret, nextFlow].filter((t): t is number => t !== undefined);
+    await platform.scheduleExpiry(next.length ? Math.min(...next) : undefined);
+  }
+
+  /** An intent or a page's request, then the expiry alarm armed for whatever it left behind. */
+  function serialWithExpiry<T>(fn: () => Promise<T>): Promise<T> {
+    return serial(async () => {
+      try {
+        return await fn();
+      } finally {
+        await expireNow().catch(() => console.warn('[mpin] expiry failed'));
+      }
+    });
   }
 
   async function flowIsValid(s: Store, flow: FlowRecord): Promise<boolean> {
@@ -415,7 +484,7 @@ export function createApp(options: AppOptions = {}): App {
       if (isHttp(e, 400)) return show(withProblem(flow, problem('registration-expired')));
       return show(withProblem(flow, problemOf(e), intent));
     }
-    await session.setClientSecret(identity.id, cs);
+    await session.setClientSecret(identity.id, cs, now());
     return show(
       { screen: 'setup-pin', identityId: identity.id },
       { putIdentities: [{ ...identity, state: 'activated' }] },
@@ -446,7 +515,7 @@ export function createApp(options: AppOptions = {}): App {
   }
 
   async function setPin(identity: IdentityRecord, pin: string): Promise<UiState> {
-    const cs = await session.getClientSecret(identity.id);
+    const cs = await session.getClientSecret(identity.id, now());
     if (!cs)
       return show(
         withProblem(
@@ -802,7 +871,7 @@ export function createApp(options: AppOptions = {}): App {
       const flow = await currentFlow();
       return render(flow, flow.screen === 'add-service');
     },
-    dispatch: (intent) => serial(() => run(intent)),
+    dispatch: (intent) => serialWithExpiry(() => run(intent)),
     pinpadFound: (origin) =>
       (async () => {
         const s = await store();
@@ -815,7 +884,7 @@ export function createApp(options: AppOptions = {}): App {
         return identity ? { offer: true, userId: identity.userId } : { offer: false };
       })(),
     requestLocalSignIn: (origin, tabId) =>
-      serial(async () => {
+      serialWithExpiry(async () => {
         const s = await store();
         const flow = await currentFlow();
         // A registration in progress is never replaced by a page's request.
@@ -843,6 +912,7 @@ export function createApp(options: AppOptions = {}): App {
         await platform.openPopup();
         return { queued: true };
       }),
+    expire: () => serial(expireNow),
     syncContentScripts: async () =>
       platform.syncContentScripts((await (await store()).listServices()).map((x) => x.origin)),
     identityCount: async () => (await (await store()).listIdentities()).length,

@@ -97,6 +97,23 @@ export async function completeSignIn(tabId: number, message: CompleteSignInMessa
   }
 }
 
+/** The one alarm the extension sets: when the next secret or flow expires (R23). */
+export const EXPIRY_ALARM = 'mpin-expiry';
+
+/**
+ * Arms the expiry alarm for `when` (ms since the epoch), or clears it when nothing is left to expire. The alarm
+ * wipes expired data even if nobody reads it; a browser may fire it late (Chrome: not before 30 s), so every read
+ * checks the expiry as well.
+ */
+export async function scheduleExpiry(when: number | undefined): Promise<void> {
+  try {
+    if (when === undefined) await browser.alarms.clear(EXPIRY_ALARM);
+    else await browser.alarms.create(EXPIRY_ALARM, { when });
+  } catch (e) {
+    console.warn('[mpin] expiry alarm failed:', e instanceof Error ? e.name : 'error');
+  }
+}
+
 /** Opens the popup after a content script asked for a sign-in (best effort: not every browser allows it). */
 export async function openPopup(): Promise<void> {
   try {
@@ -142,6 +159,7 @@ export interface Platform {
   scanQr: typeof scanQr;
   completeSignIn: typeof completeSignIn;
   openPopup: typeof openPopup;
+  scheduleExpiry: typeof scheduleExpiry;
   deviceNameSuggestion: () => string;
 }
 
@@ -152,5 +170,6 @@ export const defaultPlatform: Platform = {
   scanQr,
   completeSignIn,
   openPopup,
+  scheduleExpiry,
   deviceNameSuggestion: () => deviceNameSuggestion(),
 };

@@ -119,9 +119,11 @@ describe('flows against the real server', () => {
       screen: 'setup-pin',
       identity: { userId: 'alice@example.com', deviceName: 'myLaptop' },
     });
-    const cs = Object.entries(await fakeBrowser.storage.session.get(null)).find(([k]) =>
-      k.startsWith('clientSecret:'),
-    )?.[1] as string;
+    const cs = (
+      Object.entries(await fakeBrowser.storage.session.get(null)).find(([k]) => k.startsWith('clientSecret:'))?.[1] as {
+        hex: string;
+      }
+    ).hex;
     expect(cs).toMatch(/^[0-9a-f]{130}$/);
 
     const home = await act({ kind: 'setPin', pin: '9137' });
@@ -497,21 +499,70 @@ describe('flows against the real server', () => {
     const other = makeApp({ scanQr: async () => 'javascript:alert(1)' });
     expect(await other.act({ kind: 'scanQr' })).toMatchObject({ screen: 'add-service', problem: { code: 'no-qr' } });
   });
-  it('R23: the sign-out data of a success screen left alone for 15 minutes is forgotten', async () => {
+  it('R23: sign-out data lives at most 10 minutes, and the alarm wipes it even if nobody reads it', async () => {
     let clock = Date.now();
     const { act, app } = makeApp({}, () => clock);
     await enrol(act, server.publicUrl, 'idle@example.com', '4455');
     const { accessNumber, complete } = await pcSession(server.publicUrl);
     await act({ kind: 'startSignIn' });
     await act({ kind: 'submitAccessNumber', accessNumber });
+    const signedInAt = clock;
     const [success] = await Promise.all([act({ kind: 'login', pin: '4455' }), complete()]);
     expect(success).toMatchObject({ screen: 'success', canSignOut: true });
-    clock += 14 * 60_000;
+    // the wipe is armed for the moment the data expires
+    expect(await fakeBrowser.alarms.get('mpin-expiry')).toMatchObject({ scheduledTime: signedInAt + 10 * 60_000 });
+    clock += 9 * 60_000;
     expect(await app.getState()).toMatchObject({ screen: 'success', canSignOut: true });
     clock += 2 * 60_000;
+    await app.expire(); // the alarm fires; nobody has read the data since
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
     expect(await app.getState()).toMatchObject({ screen: 'success', canSignOut: false });
-    expect(await fakeBrowser.storage.session.get('signOut')).toEqual({});
+    expect(await fakeBrowser.alarms.get('mpin-expiry')).toBeUndefined(); // nothing left to wipe
   });
+
+  it('R1/R23: the client secret between "I confirmed my email" and "SETUP" lives at most 10 minutes', async () => {
+    let clock = Date.now();
+    const { act, app } = makeApp({}, () => clock);
+    await act({ kind: 'addService', url: server.publicUrl });
+    expect(await act({ kind: 'register', email: 'slow@example.com', deviceName: '' })).toMatchObject({
+      screen: 'setup-pin',
+    });
+    expect(Object.keys(await fakeBrowser.storage.session.get(null))).toEqual([expect.stringMatching(/^clientSecret:/)]);
+    expect(await fakeBrowser.alarms.get('mpin-expiry')).toMatchObject({ scheduledTime: clock + 10 * 60_000 });
+    clock += 10 * 60_000 + 1;
+    await app.expire();
+    expect(await fakeBrowser.storage.session.get(null)).toEqual({});
+    expect(await app.getState()).toMatchObject({
+      screen: 'register',
+      email: 'slow@example.com',
+      problem: { code: 'registration-expired' },
+    });
+    expect(JSON.parse(await dump()).identities).toEqual([]);
+  });
+
+  it('an expired PIN screen is overwritten: its access number and tab id do not stay in IndexedDB', async () => {
+    let clock = Date.now();
+    const { act, app } = makeApp({ completeSignIn: async () => 200 }, () => clock);
+    await enrol(act, server.publicUrl, 'lee@example.com', '5656');
+    await act({ kind: 'startSignIn' });
+    const number = unknownAccessNumber();
+    await act({ kind: 'submitAccessNumber', accessNumber: number });
+    expect(await dump()).toContain(number);
+    expect(await fakeBrowser.alarms.get('mpin-expiry')).toMatchObject({ scheduledTime: clock + (99 + 5) * 1000 });
+    clock += 105_000;
+    await app.expire();
+    expect(await dump()).not.toContain(number);
+    expect(await app.getState()).toMatchObject({ screen: 'access-number', problem: { code: 'access-number-expired' } });
+
+    await act({ kind: 'home' });
+    expect(await app.requestLocalSignIn(server.publicUrl, 4242)).toMatchObject({ queued: true });
+    expect(await dump()).toContain('4242');
+    clock += 105_000;
+    await app.expire();
+    expect(await dump()).not.toMatch(/tabId|4242/);
+    expect(await app.getState()).toMatchObject({ screen: 'home' });
+  });
+
   it('the PIN screen expires with the access number (ttlSeconds from clientSettings, plus grace): no request', async () => {
     let clock = Date.now();
     const { act, app } = makeApp({}, () => clock);

@@ -26,6 +26,7 @@ function fakeApp() {
     requestLocalSignIn: vi.fn(async () => ({ queued: false })),
     syncContentScripts: vi.fn(async () => {}),
     identityCount: vi.fn(async () => 2),
+    expire: vi.fn(async () => {}),
   } satisfies App;
 }
 

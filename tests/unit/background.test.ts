@@ -70,3 +70,27 @@ describe('background', () => {
     expect(console.warn).toHaveBeenCalledWith('[mpin] message dropped: sender-rejected');
   });
 });
+
+describe('the expiry alarm', () => {
+  beforeEach(() => {
+    fakeBrowser.reset();
+    vi.spyOn(fakeBrowser.runtime, 'getManifest').mockReturnValue({ manifest_version: 3, name: 'x', version: '1' });
+    vi.spyOn(console, 'warn').mockImplementation(() => {});
+  });
+  afterEach(() => vi.restoreAllMocks());
+
+  it('wipes expired secrets from storage.session when it fires, without anyone reading them', async () => {
+    background.main();
+    const old = Date.now() - 11 * 60_000;
+    await fakeBrowser.storage.session.set({
+      signOut: { identityId: 'i', origin: 'https://rp.test', logoutURL: '/logout', logoutData: {}, savedAt: old },
+      'clientSecret:i': { hex: '04ab', savedAt: old },
+    });
+    await fakeBrowser.alarms.onAlarm.trigger({
+      name: 'mpin-expiry',
+      scheduledTime: Date.now(),
+      persistAcrossSessions: false,
+    });
+    await vi.waitFor(async () => expect(await fakeBrowser.storage.session.get(null)).toEqual({}));
+  });
+});
