@@ -1,7 +1,9 @@
 /**
  * Device revocation as the relying party keeps it: 'revoked' records keyed by an mpin_id (lowercase hex:
- * one identity on one device) or by a user id (lowercase: every identity of that user). The RPS asks
- * /rpa/mpinPermitUser before every time permit, so a revocation takes effect at the next sign-in.
+ * one identity on one device) or by a user id (lowercase: every identity of that user). A revocation takes
+ * effect at once: the RPS asks /rpa/mpinPermitUser before every time permit, at pass 2 and at the phone's
+ * /rps/authenticate, and the demo site checks again (`revokedAtSignIn`) before it opens a session, so a
+ * permit fetched earlier that day signs nobody in.
  */
 import { parseMpinId } from '../../lib/mpin/index.ts';
 import type { Storage } from '../storage/types.ts';
@@ -39,4 +41,16 @@ export function revocationOf(storage: Storage, mpinIdHex: string): string | null
   }
   const byUser = storage.get('revoked', userId.toLowerCase());
   return byUser ? byUser.reason : null;
+}
+
+/**
+ * Why the sign-in the RPS just accepted must still be refused, or null: the identity, or the user (by the
+ * mpin_id's user id or the one the RPS named), was revoked. An absent mpin_id is checked by user id only.
+ */
+export function revokedAtSignIn(storage: Storage, mpinIdHex: string, userId: string): string | null {
+  if (mpinIdHex) {
+    const reason = revocationOf(storage, mpinIdHex);
+    if (reason !== null) return reason;
+  }
+  return userId ? (storage.get('revoked', userId.toLowerCase())?.reason ?? null) : null;
 }

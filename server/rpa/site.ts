@@ -18,6 +18,7 @@ import { parse } from '../util/http.ts';
 import { parseIso } from '../util/time.ts';
 import { keepDevice } from './devices.ts';
 import { Html, PAGE_CSP, html, page, type PageOptions } from './layout.ts';
+import { revokedAtSignIn } from './revocation.ts';
 import { Sessions } from './sessions.ts';
 
 /** Where `npm run build:web` puts the bundled scripts and the style sheet. */
@@ -172,6 +173,13 @@ ${pinpadMarkup()}`;
     const userId = typeof auth.body.userId === 'string' ? auth.body.userId : '';
     const mpinId = typeof auth.body.mpinId === 'string' ? auth.body.mpinId : '';
     if (!userId) throw new HttpError(502, 'The authentication server did not name the user');
+    // revoked after its pass 2 (or, for an access number, after the phone's /rps/authenticate): refuse it here
+    // too, and tell the RPS, which then answers the waiting phone 403
+    if (revokedAtSignIn(ctx.storage, mpinId, userId) !== null) {
+      const refused = await rps('/loginResult', { authOTT, status: 403, message: REVOKED });
+      if (refused.status !== 200) req.log.warn({ status: refused.status }, 'RPS /loginResult not accepted');
+      return reply.code(403).send(errorBody(REVOKED));
+    }
     const result = await rps('/loginResult', {
       authOTT,
       status: 200,
@@ -328,6 +336,7 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="activation-device">${dev
 }
 
 const USED_OR_EXPIRED = 'This verification link has already been used or has expired!';
+const REVOKED = 'This M-Pin identity has been revoked';
 
 /** The mpin_id's "issued" (UTC, Python's str(datetime) or ISO) as a readable date. */
 function requestedOn(issued: string): string {

@@ -4,9 +4,10 @@
  * public-routes.ts and private-routes.ts put it on HTTP. All state lives in Storage, so a restart
  * loses nothing but in-flight waits.
  *
- * One rule beyond Milagro's: an access-number record changes only when a sign-in with it has succeeded (a pass 2
+ * Two rules beyond Milagro's: an access-number record changes only when a sign-in with it has succeeded (a pass 2
  * or a codeStatus naming a number leaves it alone, so nobody can take over someone else's number or make the PC
- * show their name).
+ * show their name); and revocation is asked at every step that leads to a sign-in (time permit, pass 2, the
+ * phone's /rps/authenticate), not only when a permit is issued.
  */
 import { z } from 'zod';
 import {
@@ -254,7 +255,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       const data = (await res.json().catch(() => ({}))) as { message?: unknown };
       throw new HttpError(
         res.status >= 500 ? 500 : res.status,
-        typeof data?.message === 'string' ? data.message : 'Time permit refused: this identity has been revoked',
+        typeof data?.message === 'string' ? data.message : 'This M-Pin identity has been revoked',
       );
     }
   }
@@ -305,8 +306,8 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
 
   /**
    * POST /rps/pass2: check V once against the pass-1 record; the verdict waits in an auth record for /authenticate.
-   * The access number it names is not touched: the auth record remembers it, and only a successful
-   * /rps/authenticate acts on the number.
+   * A revoked identity is refused here (403), whatever permit it holds. The access number it names is not touched:
+   * the auth record remembers it, and only a successful /rps/authenticate acts on the number.
    */
   async function pass2(body: { mpin_id: string; V: string; WID: string }) {
     const id = identity(body.mpin_id);
@@ -319,6 +320,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     } catch (e) {
       throw new HttpError(403, (e as Error).message);
     }
+    await callPermitHook(id.hex);
     const check = await getVerifier();
     const t = new Date(now());
     const today = epochDay(t);
@@ -359,13 +361,25 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
 
   /**
    * POST /rps/authenticate (the phone): the verdict for an access-number sign-in; on success waits for the PC.
-   * 412 unless the number its pass 2 named is live and unused; then the attempt is counted. Only a success writes
-   * to the number: it becomes this sign-in's, used, once.
+   * 412 unless the number its pass 2 named is live and unused; 403 when the identity has been revoked since; then
+   * the attempt is counted. Only a success writes to the number: it becomes this sign-in's, used, once.
    */
   async function mobileAuthenticate(authOTT: string) {
-    const auth = storage.get('auth', authOTT);
-    const access = auth && auth.wid !== '0' && !auth.claimed ? storage.get('access', auth.wid) : undefined;
-    if (!auth || !access || access.used) throw new HttpError(412, 'Invalid or expired access number');
+    const pending = () => {
+      const auth = storage.get('auth', authOTT);
+      const access = auth && auth.wid !== '0' && !auth.claimed ? storage.get('access', auth.wid) : undefined;
+      return auth && access && !access.used ? auth : undefined;
+    };
+    const auth = pending();
+    if (!auth) throw new HttpError(412, 'Invalid or expired access number');
+    try {
+      await callPermitHook(auth.mpinId);
+    } catch (e) {
+      storage.delete('auth', authOTT);
+      throw e;
+    }
+    // the hook was a wait: a concurrent request with this authOTT, or another sign-in on this number, may have won
+    if (!pending()) throw new HttpError(412, 'Invalid or expired access number');
     const result = countAttempt(auth.mpinId, auth.ok);
     if (result.status !== 200) {
       storage.delete('auth', authOTT);

@@ -115,9 +115,17 @@ export class MilagroClient extends HttpClient {
     };
   }
 
-  /** Pass 1 and pass 2 with the given PIN; `wid` "0" in the browser, the access number on a phone. Returns the authOTT. */
-  async passes(id: MilagroIdentity, pin: number, wid = '0'): Promise<string> {
-    const permit = await this.timePermit(id);
+  /**
+   * Pass 1 and pass 2 with the given PIN; `wid` "0" in the browser, the access number on a phone. Returns the
+   * authOTT. `held` is a time permit fetched earlier (as a client caches it); without it, today's is fetched.
+   */
+  async passes(
+    id: MilagroIdentity,
+    pin: number,
+    wid = '0',
+    held?: { date: number; timePermit: Uint8Array },
+  ): Promise<string> {
+    const permit = held ?? (await this.timePermit(id));
     if ('status' in permit) throw new Error(`timePermit: ${permit.status} ${permit.text}`);
     const c1 = oracle.client1({
       mpinId: bytes(id.mpinIdHex),
