@@ -1,12 +1,14 @@
 /**
  * The RPS public API under /rps (docs/protocol.md §4.1): what clients (the extension, Milagro's PIN pad and
  * mobile app) call. Bodies and parameters are checked with zod; CORS as Milagro's RPS; rate limits on the
- * endpoints that a guesser or a flood would use.
+ * endpoints that a guesser or a flood would use, and one shared budget for those that test an access number
+ * (guess-budget.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
+import { createGuessBudget } from './guess-budget.ts';
 import type { Rps } from './rps.ts';
 import {
   CodeStatusBody,
@@ -24,6 +26,8 @@ const SignatureQuery = z.object({ regOTT: z.string().regex(/^[0-9a-fA-F]{32}$/, 
 export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
   const limit = (max: number) => ({ config: { rateLimit: { max, timeWindow: '1 minute' } } });
   const perMinute = rps.rateLimitPerMinute;
+  // every route whose answer says whether an access number is live spends from this one budget
+  const guesses = createGuessBudget(app, perMinute);
 
   // Open to every origin, as Milagro's RPS is to unlisted ones, but without credentials: the RPS API is
   // cookie-free, so no page can make it act on a user's session (Milagro also echoes allow-listed origins
@@ -80,7 +84,7 @@ export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
 
   app.post('/pass1', limit(perMinute), async (req) => rps.pass1(parse(Pass1Body, req.body ?? {})));
   app.post('/pass2', limit(perMinute), async (req) => rps.pass2(parse(Pass2Body, req.body ?? {})));
-  app.post('/authenticate', limit(perMinute), async (req) =>
+  app.post('/authenticate', guesses.route, async (req) =>
     rps.mobileAuthenticate(parse(MpinResponseBody, req.body ?? {}, 400).mpinResponse.authOTT.toLowerCase()),
   );
 
@@ -96,5 +100,5 @@ export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
   app.get('/mobileConfig', async (_req, reply) =>
     reply.code(404).send({ version: '0.3', message: 'Native mobile apps are not configured on this server' }),
   );
-  app.post('/codeStatus', limit(perMinute), async (req) => rps.codeStatus(parse(CodeStatusBody, req.body ?? {}, 400)));
+  app.post('/codeStatus', guesses.route, async (req) => rps.codeStatus(parse(CodeStatusBody, req.body ?? {}, 400)));
 }

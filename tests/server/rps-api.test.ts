@@ -265,6 +265,19 @@ describe('RPS public API: malformed and hostile requests', () => {
     expectError(await http('GET', `${rps}/signature/${mpinId}?regOTT=${regOTT}`), 400, /not found/);
   });
 
+  it("pass 2's answer is the same for a live and an unknown access number: it is no way to test one", async () => {
+    const live = (await http('POST', `${rps}/getAccessNumber`)).json.accessNumber as string;
+    const answers = [];
+    for (const WID of [live, live === '1000004' ? '1000012' : '1000004']) {
+      const mpin_id = foreignId().hex;
+      expect((await http('POST', `${rps}/pass1`, { mpin_id, U: g1Point(), UT: g1Point(), pass: 1 })).status).toBe(200);
+      const p2 = await http('POST', `${rps}/pass2`, { mpin_id, V: g1Point(), WID, OTP: false, pass: 2 });
+      expect(p2.status, p2.text).toBe(200);
+      answers.push(Object.keys(p2.json).sort());
+    }
+    expect(answers[0]).toEqual(answers[1]);
+  });
+
   it('access numbers: 7 digits with a valid check digit, unique among 200 live ones, 99 s by default', async () => {
     const numbers = new Set<string>();
     const webOTTs = new Set<string>();
@@ -399,6 +412,22 @@ describe('rate limits (RATE_LIMIT_PER_MINUTE=5)', () => {
       await http('POST', `${server.publicUrl}/rps/pass1`, { mpin_id: foreignId().hex, U: g1Point(), UT: g1Point() }),
       429,
     );
+  });
+
+  it('one budget for every route that tests an access number: /rps/authenticate and /rps/codeStatus share it', async () => {
+    const rps = `${server.publicUrl}/rps`;
+    const unknownNumber = { status: 'wid', wid: '1000004' };
+    const unknownAuth = { mpinResponse: { authOTT: 'cd'.repeat(16) } };
+    for (let i = 0; i < 3; i++) expectError(await http('POST', `${rps}/codeStatus`, unknownNumber), 400);
+    for (let i = 0; i < 2; i++) expectError(await http('POST', `${rps}/authenticate`, unknownAuth), 412);
+    // the sixth test of a number, whichever route, is refused
+    const sixth = await http('POST', `${rps}/authenticate`, unknownAuth, { origin: 'https://rp.example.org' });
+    expectError(sixth, 429, /[Tt]oo many/);
+    expect(sixth.headers.get('access-control-allow-origin')).toBe('*');
+    expect(Number(sixth.headers.get('retry-after'))).toBeGreaterThan(0);
+    expectError(await http('POST', `${rps}/codeStatus`, unknownNumber), 429);
+    // routes that test no number keep their own budgets
+    expect((await http('POST', `${rps}/getAccessNumber`)).status).toBe(200);
   });
 
   it('access-number polling allows twice the rate, then 429', async () => {
