@@ -45,8 +45,11 @@ export type StatusResponse = z.infer<typeof StatusResponse>;
 export const PinpadFoundReply = z.strictObject({ offer: z.boolean(), userId: z.string().min(1).max(254).optional() });
 export type PinpadFoundReply = z.infer<typeof PinpadFoundReply>;
 
-/** Reply to {@link RequestLocalSignIn}: the PIN screen is waiting in the popup (the user opens it if it did not open). */
-export const LocalSignInReply = z.strictObject({ queued: z.boolean() });
+/**
+ * Reply to {@link RequestLocalSignIn}: the PIN screen is waiting in the popup (the user opens it if it did not
+ * open); or not, and `busy` says the user is in the middle of something else there (finish or cancel it first).
+ */
+export const LocalSignInReply = z.strictObject({ queued: z.boolean(), reason: z.enum(['busy']).optional() });
 export type LocalSignInReply = z.infer<typeof LocalSignInReply>;
 
 /**

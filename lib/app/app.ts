@@ -38,8 +38,11 @@ export interface App {
   dispatch(intent: Intent): Promise<UiState>;
   /** A content script saw a PIN pad on `origin` (top frame): offer a sign-in when an identity is set up there. */
   pinpadFound(origin: string, kind: PinpadKind): Promise<{ offer: boolean; userId?: string }>;
-  /** A content script's "Sign in with M-Pin Authenticator": queue a local PIN screen for that tab. */
-  requestLocalSignIn(origin: string, tabId: number): Promise<{ queued: boolean }>;
+  /**
+   * A content script's "Sign in with M-Pin Authenticator": queue a local PIN screen for that tab, unless the user is
+   * in the middle of something a page must not replace (`reason: 'busy'`).
+   */
+  requestLocalSignIn(origin: string, tabId: number): Promise<{ queued: boolean; reason?: 'busy' }>;
   /** The expiry alarm (and the background's start): wipes expired secrets and flows, and arms the next alarm. */
   expire(): Promise<void>;
   /** Registers the content script for the origins of the added services (on startup, and after changes). */
@@ -732,6 +735,31 @@ export function createApp(options: AppOptions = {}): App {
     return show(flow, { deleteIdentities: [identity.id], selected: next ? next.id : null });
   }
 
+  /**
+   * Whether a page's sign-in request must wait: a page never replaces what the user is in the middle of (a
+   * registration or a reset, a remote sign-in being typed or holding its access number, a success screen whose "Sign
+   * out" still works, or another page's PIN screen); the user finishes or cancels, then the page may ask again.
+   */
+  async function busyForPage(flow: FlowRecord, origin: string, tabId: number): Promise<boolean> {
+    switch (flow.screen) {
+      case 'register':
+      case 'email-sent':
+      case 'setup-pin':
+      case 'confirm-reset':
+      case 'access-number':
+      case 'wrong-access-number':
+        return true;
+      case 'pin':
+      case 'wrong-pin':
+        // the same page may ask again (a new click); anything else would change what the PIN is typed for
+        return flow.purpose === 'remote' || flow.tabId !== tabId || flow.targetOrigin !== origin;
+      case 'success':
+        return flow.canSignOut && !flow.signedOut && (await session.getSignOut(now())) !== undefined;
+      default:
+        return false;
+    }
+  }
+
   async function leave(flow: FlowRecord): Promise<void> {
     if (flow.screen === 'success') await session.clearSignOut();
   }
@@ -887,9 +915,7 @@ export function createApp(options: AppOptions = {}): App {
       serialWithExpiry(async () => {
         const s = await store();
         const flow = await currentFlow();
-        // A registration in progress is never replaced by a page's request.
-        if (flow.screen === 'register' || flow.screen === 'email-sent' || flow.screen === 'setup-pin')
-          return { queued: false };
+        if (await busyForPage(flow, origin, tabId)) return { queued: false, reason: 'busy' as const };
         const selected = await s.getSelected();
         const candidates = (await s.listIdentities()).filter(
           (i) => i.origin === origin && i.state === 'registered' && i.token,

@@ -21,6 +21,9 @@ import {
 import { OFFER_CSS, renderOffer, type OfferView } from './offer-ui';
 
 export const WAITING_FOR_PIN = 'Enter your PIN in the M-Pin Authenticator window';
+/** The extension is in the middle of something a page may not replace (a registration, a remote sign-in, …). */
+export const BUSY =
+  'M-Pin Authenticator is in the middle of something else. Finish or cancel it there, then choose "Sign in" again.';
 
 export interface PinpadScriptOptions {
   /** How long the DOM must stay quiet before it is scanned again. */
@@ -109,6 +112,7 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
       await send({ type: 'requestLocalSignIn' } satisfies RequestLocalSignInMessage),
     );
     if (reply.success && reply.data.queued) view.setStatus(WAITING_FOR_PIN);
+    else if (reply.success && reply.data.reason === 'busy') view.setStatus(BUSY, 'error');
     else view.setStatus('M-Pin Authenticator could not start the sign-in. Open it from the toolbar.', 'error');
     busy = false;
     view.setBusy(false);

@@ -341,6 +341,42 @@ describe('flows against the real server', () => {
     expect(JSON.parse(await dump()).identities).toEqual([]);
   });
 
+  it("a page's sign-in request never replaces a registration, a remote sign-in or a success that can sign out", async () => {
+    const { act, app } = makeApp();
+    const busy = { queued: false, reason: 'busy' };
+    await act({ kind: 'addService', url: server.publicUrl });
+    await act({ kind: 'register', email: 'max@example.com', deviceName: '' });
+    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toMatchObject({ queued: false });
+    expect(await app.getState()).toMatchObject({ screen: 'setup-pin' });
+    await act({ kind: 'setPin', pin: '2580' });
+
+    // a remote sign-in in progress: the access number being typed, then the PIN screen that holds it
+    await act({ kind: 'startSignIn' });
+    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toEqual(busy);
+    expect(await app.getState()).toMatchObject({ screen: 'access-number' });
+    const { accessNumber, complete } = await pcSession(server.publicUrl);
+    await act({ kind: 'submitAccessNumber', accessNumber });
+    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toEqual(busy);
+    expect(await app.getState()).toMatchObject({ screen: 'pin', purpose: 'remote', accessNumber });
+
+    // the success screen whose "Sign out" still works
+    const [success] = await Promise.all([act({ kind: 'login', pin: '2580' }), complete()]);
+    expect(success).toMatchObject({ screen: 'success', canSignOut: true });
+    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toEqual(busy);
+    expect(await app.getState()).toMatchObject({ screen: 'success', canSignOut: true });
+    expect(await fakeBrowser.storage.session.get('signOut')).not.toEqual({});
+
+    // the user finishes: now the page may have its sign-in
+    await act({ kind: 'home' });
+    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toMatchObject({ queued: true });
+    // while that PIN screen lives, another tab's request waits too; the same tab may ask again
+    expect(await app.requestLocalSignIn(server.publicUrl, 5)).toEqual(busy);
+    expect(await app.getState()).toMatchObject({ screen: 'pin', purpose: 'local' });
+    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toMatchObject({ queued: true });
+    await act({ kind: 'cancel' });
+    expect(await app.requestLocalSignIn(server.publicUrl, 5)).toMatchObject({ queued: true });
+  });
+
   it('sign-in on this browser: the content script gets the authOTT and the page is signed in (WID "0")', async () => {
     const page = new HttpClient(server.publicUrl); // the tab, with its own cookie
     const completeSignIn = vi.fn(async (_tabId: number, m: { authOTT: string; authenticateURL: string }) => {

@@ -180,6 +180,17 @@ describe('reporting a PIN pad and offering sign-in', () => {
     expect(offer.root.querySelector('input')).toBeNull(); // no PIN field in the page, ever
   });
 
+  it('says to finish or cancel what is open in the extension when it is busy, and lets the user ask again', async () => {
+    replies.requestLocalSignIn = { queued: false, reason: 'busy' };
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    const offer = await offerShown(script);
+    const button = offer.root.querySelector<HTMLButtonElement>('.mpin-offer__sign-in')!;
+    button.click();
+    await vi.waitFor(() => expect(offer.root.textContent).toMatch(/finish or cancel/i));
+    expect(button.disabled).toBe(false);
+  });
+
   it('says so when the background does not queue the sign-in', async () => {
     replies.requestLocalSignIn = { queued: false };
     setPage(fx.DEMO_PINPAD);
