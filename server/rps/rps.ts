@@ -229,11 +229,9 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   async function signature(mpinIdHex: string, regOTT: string) {
     const mpinId = mpinIdHex.toLowerCase();
     const record = storage.get('registration', mpinId);
-    if (!record) throw new HttpError(400, 'M-Pin ID not found.');
-    if (!safeEqual(record.regOTT, regOTT.toLowerCase())) {
-      storage.delete('registration', mpinId);
-      throw new HttpError(400, 'M-Pin ID not found.');
-    }
+    // a wrong regOTT gets Milagro's answer but, unlike Milagro, leaves the registration alone: whoever merely
+    // knows a pending mpin_id (it is in the activation link) must not be able to cancel it
+    if (!record || !safeEqual(record.regOTT, regOTT.toLowerCase())) throw new HttpError(400, 'M-Pin ID not found.');
     if (!record.activateKey || !safeEqual(record.activateKey, signMessage(record.mpinId + record.regOTT, key)))
       throw new HttpError(401, 'M-PinID not active.');
     const hash = toHex(mpin.hashId(fromHex(mpinId)));

@@ -228,7 +228,7 @@ describe('RPS public API: malformed and hostile requests', () => {
     );
   });
 
-  it('registration: signature before activation 401, unknown mpin_id 400, a regOTT mismatch deletes the registration', async () => {
+  it('registration: signature before activation 401, unknown mpin_id 400, a wrong regOTT 400 that leaves the registration alone', async () => {
     const reg = await http('PUT', `${rps}/user`, { userId: 'reg@example.com', mobile: 0 });
     expect(reg.status, reg.text).toBe(200);
     const { mpinId, regOTT } = reg.json;
@@ -247,7 +247,7 @@ describe('RPS public API: malformed and hostile requests', () => {
       /regOTT/,
     );
 
-    // private activation: a wrong key 401, the right one 200, then the mismatching regOTT destroys the registration
+    // private activation: a wrong key 401, the right one 200; a wrong regOTT is refused, the right one still works
     expectError(
       await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey: 'ab'.repeat(32) }),
       401,
@@ -261,6 +261,11 @@ describe('RPS public API: malformed and hostile requests', () => {
     const activateKey = await activateKeyFromMail(server, mpinId);
     expect((await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey })).status).toBe(200);
     expectError(await http('GET', `${rps}/signature/${mpinId}?regOTT=${'0'.repeat(32)}`), 400, /not found/);
+    expect(server.ctx.storage.get('registration', mpinId)).toBeDefined();
+    const share = await http('GET', `${rps}/signature/${mpinId}?regOTT=${regOTT}`);
+    expect(share.status, share.text).toBe(200);
+    expect(share.json.clientSecretShare).toMatch(/^04[0-9a-f]{128}$/);
+    // issued once: then the registration is gone
     expect(server.ctx.storage.get('registration', mpinId)).toBeUndefined();
     expectError(await http('GET', `${rps}/signature/${mpinId}?regOTT=${regOTT}`), 400, /not found/);
   });
