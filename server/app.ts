@@ -3,8 +3,8 @@
  * public API under /rps, second "cloud" D-TA under /dta2, mailbox) and a private one on 127.0.0.1 (RPS
  * private API, first D-TA under /dta1, the relying party's hooks under /rpa). The parts talk to each
  * other over HTTP exactly as Milagro's separate services do, so each could run on its own.
- * It refuses to start when identities are registered but a secret file is gone (secret-files.ts), and serves
- * the mailbox only where that is safe (mail/mailbox-access.ts).
+ * It refuses to start when identities are registered but a secret file is gone (secret-files.ts), serves the
+ * mailbox only where that is safe (mail/mailbox-access.ts), and purges expired records every minute.
  */
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
@@ -25,6 +25,7 @@ import { registerRpsPrivate } from './rps/private-routes.ts';
 import { registerRpsPublic } from './rps/public-routes.ts';
 import { openSqlite } from './storage/sqlite.ts';
 import { createHttpApp } from './util/http.ts';
+import { isStorageFailure } from './storage/failure.ts';
 import {
   CREDENTIALS_FILE,
   loadCredentials,
@@ -127,7 +128,15 @@ export async function startServer(config: Config, now: () => number = Date.now):
   const port = (pub.server.address() as { port: number }).port;
   ctx.publicUrl = config.PUBLIC_URL ? config.publicUrl : `http://${config.HOST}:${port}`;
 
-  const purge = setInterval(() => storage.purgeExpired(), 60_000);
+  const purge = setInterval(() => {
+    try {
+      storage.purgeExpired();
+    } catch (e) {
+      // a full or locked disk must not end the process: the next round tries again
+      if (!isStorageFailure(e)) throw e;
+      pub.log.error({ err: { type: 'SqliteError', code: e.code } }, 'purging expired records failed');
+    }
+  }, 60_000);
   purge.unref();
 
   return {

@@ -66,6 +66,9 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     storage.purgeExpired();
   }
 
+  /** A failing relying party: its 503 (storage full, mail down) stays a 503, anything else 5xx is a 500. */
+  const passOn = (status: number) => (status === 503 ? 503 : status >= 500 ? 500 : status);
+
   /** The server secret s·Q from both D-TAs' shares, fetched once and kept in memory only. */
   function getVerifier() {
     verifier ??= (async () => {
@@ -128,7 +131,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     const data = (await res.json().catch(() => ({}))) as { message?: unknown };
     if (!res.ok) {
       const message = typeof data?.message === 'string' ? data.message : 'Registration refused by the relying party';
-      throw new HttpError(res.status >= 500 ? 500 : res.status, message);
+      throw new HttpError(passOn(res.status), message);
     }
     const parsed = VerifyReply.safeParse(data);
     if (!parsed.success) throw new HttpError(500, 'relying party answered malformed data');
@@ -252,7 +255,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     if (res.status !== 200) {
       const data = (await res.json().catch(() => ({}))) as { message?: unknown };
       throw new HttpError(
-        res.status >= 500 ? 500 : res.status,
+        passOn(res.status),
         typeof data?.message === 'string' ? data.message : 'This M-Pin identity has been revoked',
       );
     }

@@ -1,9 +1,11 @@
 /**
  * Fastify set-up shared by the public and the private listener: logs without query strings or bodies
- * (they carry OTTs, signatures and secrets), Milagro-shaped errors, and no 500 for a client's mistake.
+ * (they carry OTTs, signatures and secrets), Milagro-shaped errors, no 500 for a client's mistake, and 503
+ * when storage fails (a full disk is the service's trouble, not the request's).
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { z } from 'zod';
+import { isStorageFailure } from '../storage/failure.ts';
 import { HttpError, errorBody } from './errors.ts';
 
 export function createHttpApp(level: string, name: string): FastifyInstance {
@@ -41,6 +43,11 @@ export function createHttpApp(level: string, name: string): FastifyInstance {
       if (error.statusCode === 401) reply.header('WWW-Authenticate', 'Authenticate');
       if (error.statusCode >= 500) req.log.error({ msg: error.message }, 'request failed');
       return reply.code(error.statusCode).send(errorBody(error.message, error.extra));
+    }
+    if (isStorageFailure(error)) {
+      // the code only (SQLITE_FULL, SQLITE_IOERR_WRITE…): SQLite's messages name no data, but keep the log terse
+      req.log.error({ err: { type: 'SqliteError', code: error.code } }, 'storage failed');
+      return reply.code(503).send(errorBody('The service is temporarily unavailable: try again later'));
     }
     if (error instanceof z.ZodError) {
       return reply
