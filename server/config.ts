@@ -46,6 +46,15 @@ export const ConfigSchema = z.object({
   /** Use an external first / second D-TA instead of the built-in ones (each can run as its own process). */
   DTA1_URL: z.string().url().optional(),
   DTA2_URL: z.string().url().optional(),
+  /**
+   * Worker threads for the pass-2 check (server/verify/): default one per core; 0 checks on the event loop.
+   */
+  VERIFY_WORKERS: int(0, 64).optional(),
+  /** Check the pass-2 proofs that queue up together (lib/mpin verifyBatch); off: one pairing check each. */
+  BATCH_VERIFY: z
+    .union([z.boolean(), z.enum(['on', 'off', 'true', 'false', '1', '0'])])
+    .transform((v) => v === true || v === 'on' || v === 'true' || v === '1')
+    .default(true),
   /** Requests per minute and client address on registration, pass 1/2 and access-number endpoints. */
   RATE_LIMIT_PER_MINUTE: int(1, 100000).default(120),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

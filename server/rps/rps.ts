@@ -28,6 +28,7 @@ import { safeEqual, signMessage } from '../util/hmac.ts';
 import { randomHex } from '../util/random.ts';
 import { isoSeconds, pythonIso } from '../util/time.ts';
 import { randomInt } from '../../lib/mpin/random.ts';
+import { createPass2Verifier, type Pass2Verifier } from '../verify/pass2-verifier.ts';
 
 export interface RpsDeps {
   dta1: () => DtaClient;
@@ -55,7 +56,7 @@ export type AccessRecord = RecordKinds['access'];
 export function createRps(ctx: ServerContext, deps: RpsDeps) {
   const { storage, config, credentials, now } = ctx;
   const key = credentials.app_key;
-  let verifier: Promise<ReturnType<typeof mpin.createVerifier>> | undefined;
+  let verifier: Promise<Pass2Verifier> | undefined;
   const waits = new Set<AbortController>();
   let lastPurge = now();
 
@@ -69,11 +70,18 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   /** A failing relying party: its 503 (storage full, mail down) stays a 503, anything else 5xx is a 500. */
   const passOn = (status: number) => (status === 503 ? 503 : status >= 500 ? 500 : status);
 
-  /** The server secret s·Q from both D-TAs' shares, fetched once and kept in memory only. */
+  /**
+   * The pass-2 checkers for the server secret s·Q from both D-TAs' shares, fetched once and kept in memory only
+   * (here and in the checker threads).
+   */
   function getVerifier() {
     verifier ??= (async () => {
       const [a, b] = await Promise.all([deps.dta1().serverSecretShare(), deps.dta2().serverSecretShare()]);
-      return mpin.createVerifier(mpin.recombineG2(fromHex(a), fromHex(b)));
+      return createPass2Verifier({
+        serverSecret: mpin.recombineG2(fromHex(a), fromHex(b)),
+        workers: config.VERIFY_WORKERS,
+        batch: config.BATCH_VERIFY,
+      });
     })().catch((e) => {
       verifier = undefined;
       throw e;
@@ -328,7 +336,13 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     // midnight grace: during the first hour of a UTC day, a permit from yesterday is still accepted
     const days = t.getUTCHours() < 1 ? [today, today - 1] : [today];
     const inputs = { mpinId: id.bytes, y: fromHex(p1.y), u: fromHex(p1.u), ut: p1.ut ? fromHex(p1.ut) : undefined, v };
-    const date = days.find((d) => inputs.ut && check.verify({ ...inputs, date: d }));
+    let date: number | undefined;
+    for (const d of days) {
+      if (inputs.ut && (await check.verify({ ...inputs, date: d }))) {
+        date = d;
+        break;
+      }
+    }
     const authOTT = randomHex(16);
     storage.put(
       'auth',
@@ -570,6 +584,9 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     codeStatus,
     async close() {
       for (const w of waits) w.abort();
+      const checkers = verifier;
+      verifier = undefined;
+      await checkers?.then((v) => v.close()).catch(() => undefined);
     },
   };
 }
