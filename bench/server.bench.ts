@@ -6,20 +6,32 @@
  * Without BENCH_URL it starts the server itself, in a child process with a temporary DATA_DIR, no activation
  * e-mail and no rate limit (a benchmark from one address would otherwise be throttled). The client's crypto
  * (lib/mpin) runs in this process, so on this 2-core machine client and server share the CPU.
- * Environment: BENCH_URL, BENCH_SECONDS (per level, default 10), BENCH_LEVELS (default "1,10,50").
+ *
+ * It runs the same load once per mode, in one run: `off` is the pass-2 check one by one on the event loop
+ * (BATCH_VERIFY=off VERIFY_WORKERS=0), `on` the default (batched, one worker thread per core). It prints a table
+ * per mode, the ratio of sign-ins per second at the highest level, and this process's own CPU share, since the load
+ * generator's crypto competes with the server for the same cores.
+ * Environment: BENCH_URL (one running server instead; no modes), BENCH_SECONDS (per level, default 10),
+ * BENCH_LEVELS (default "1,10,50"), BENCH_MODES (default "off,on").
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fromHex, mpin, toHex } from '../lib/mpin/index.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const levels = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
+const MODES: Record<string, Record<string, string>> = {
+  off: { BATCH_VERIFY: 'off', VERIFY_WORKERS: '0' },
+  on: {},
+};
+const modes = process.env.BENCH_URL ? ['(as configured)'] : (process.env.BENCH_MODES ?? 'off,on').split(',');
 
-async function startServer(): Promise<{ url: string; child?: ChildProcess; dataDir?: string }> {
+async function startServer(mode: string): Promise<{ url: string; child?: ChildProcess; dataDir?: string }> {
   if (process.env.BENCH_URL) return { url: process.env.BENCH_URL.replace(/\/$/, '') };
+  if (!MODES[mode]) throw new Error(`unknown mode ${mode}: use off or on`);
   const dataDir = mkdtempSync(join(tmpdir(), 'mpin-bench-'));
   const env = {
     ...process.env,
@@ -30,6 +42,7 @@ async function startServer(): Promise<{ url: string; child?: ChildProcess; dataD
     REQUIRE_ACTIVATION: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
     LOG_LEVEL: 'warn',
+    ...MODES[mode],
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env,
@@ -107,8 +120,20 @@ async function signIn(base: string, settings: any, id: Identity): Promise<void> 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
-async function main() {
-  const { url, child, dataDir } = await startServer();
+interface Row {
+  level: number;
+  rate: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  errors: number;
+  /** This process's CPU time over the wall time of all cores, in percent. */
+  loadCpu: number;
+}
+
+async function runMode(mode: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const { url, child, dataDir } = await startServer(mode);
   try {
     const settings = await new Session(url).json('GET', '/rps/clientSettings');
     const max = Math.max(...levels);
@@ -117,11 +142,20 @@ async function main() {
     await signIn(url, settings, ids[0]!); // warm-up: the server fetches its secret shares on first use
 
     console.log(
-      `Sign-ins over HTTP against ${child ? 'a local server (child process)' : url}, ${seconds} s per level, Node ${process.version}\n`,
+      `\nMode ${mode}${
+        MODES[mode]
+          ? ` (${
+              Object.entries(MODES[mode])
+                .map(([k, v]) => `${k}=${v}`)
+                .join(' ') || 'defaults: batched, one worker per core'
+            })`
+          : ''
+      }: sign-ins over HTTP against ${child ? 'a local server (child process)' : url}, ${seconds} s per level, Node ${process.version}\n`,
     );
-    console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors | load generator CPU |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const level of levels) {
+      const cpu0 = process.cpuUsage();
       const latencies: number[] = [];
       let errors = 0;
       const end = performance.now() + seconds * 1000;
@@ -141,14 +175,42 @@ async function main() {
         }),
       );
       const elapsed = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
       latencies.sort((a, b) => a - b);
+      const row: Row = {
+        level,
+        rate: latencies.length / elapsed,
+        p50: pct(latencies, 50),
+        p90: pct(latencies, 90),
+        p99: pct(latencies, 99),
+        errors,
+        loadCpu: (100 * (cpu.user + cpu.system)) / 1e6 / (elapsed * availableParallelism()),
+      };
+      rows.push(row);
       console.log(
-        `| ${level} | ${(latencies.length / elapsed).toFixed(1)} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 90).toFixed(0)} | ${pct(latencies, 99).toFixed(0)} | ${errors} |`,
+        `| ${level} | ${row.rate.toFixed(1)} | ${row.p50.toFixed(0)} | ${row.p90.toFixed(0)} | ${row.p99.toFixed(0)} | ${errors} | ${row.loadCpu.toFixed(0)} % |`,
       );
     }
+    return rows;
   } finally {
     child?.kill('SIGTERM');
     if (dataDir) setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 500);
+  }
+}
+
+async function main() {
+  const results = new Map<string, Row[]>();
+  for (const mode of modes) results.set(mode, await runMode(mode));
+  const top = Math.max(...levels);
+  const off = results.get('off')?.find((r) => r.level === top);
+  const on = results.get('on')?.find((r) => r.level === top);
+  if (off && on) {
+    console.log(
+      `\nAt ${top} concurrent clients: ${on.rate.toFixed(1)} sign-ins/s batched with workers vs ${off.rate.toFixed(1)} one by one on the event loop: ${(on.rate / off.rate).toFixed(2)}×; p99 ${on.p99.toFixed(0)} ms vs ${off.p99.toFixed(0)} ms.`,
+    );
+    console.log(
+      `The load generator (this process) used ${on.loadCpu.toFixed(0)} % / ${off.loadCpu.toFixed(0)} % of the machine's CPU.`,
+    );
   }
 }
 
