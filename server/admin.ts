@@ -4,8 +4,9 @@
  *   npm run admin -- revoke <userId|mpinIdHex> [reason…]
  *   npm run admin -- unrevoke <userId|mpinIdHex>
  * A revoked user id covers every identity of that user; an mpin_id one identity on one device. The RPS asks
- * the relying party before every time permit (/rpa/mpinPermitUser), so a revocation takes effect at the
- * next sign-in, also while the server runs (it opens the same SQLite database in DATA_DIR). Everything it prints
+ * the relying party before every time permit, at pass 2 and at /rps/authenticate, and the demo site checks before
+ * it opens a session, so a revocation takes effect at once, also while the server runs (it opens the same SQLite
+ * database in DATA_DIR). Everything it prints
  * that came from a database row or an argument goes through terminalSafe: a device name stored with an escape
  * sequence (before the server refused them) shows as text and does not drive the administrator's terminal.
  */
