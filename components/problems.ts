@@ -36,6 +36,8 @@ export function problemHeadline(code: Problem['code'], service?: string): string
       return 'Not authorized.';
     case 'sign-out-failed':
       return 'Signing out did not work.';
+    case 'page-changed':
+      return 'The page changed before the sign-in.';
     case 'internal':
       return 'Something went wrong in the extension.';
   }

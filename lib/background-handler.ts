@@ -18,6 +18,7 @@ const ALLOWED: Record<BackgroundMessage['type'], readonly SenderKind[]> = {
   status: ['extension-page'],
   getState: ['extension-page'],
   intent: ['extension-page'],
+  isService: ['content-script'],
   pinpadFound: ['content-script'],
   requestLocalSignIn: ['content-script'],
 };
@@ -50,6 +51,12 @@ function pageOrigin(sender: Sender): string | undefined {
     }
   }
   return undefined;
+}
+
+/** The sender's document id (Chrome 106+, newer Firefox), when it is a plausible one. */
+function documentIdOf(sender: Sender): string | undefined {
+  const id = (sender as { documentId?: unknown }).documentId;
+  return typeof id === 'string' && /^[\w-]{1,64}$/.test(id) ? id : undefined;
 }
 
 /**
@@ -97,6 +104,7 @@ export function handleMessage(raw: unknown, sender: Sender, app: App = getApp())
       return app.getState();
     case 'intent':
       return app.dispatch(message.intent);
+    case 'isService':
     case 'pinpadFound':
     case 'requestLocalSignIn': {
       const origin = pageOrigin(sender);
@@ -105,9 +113,10 @@ export function handleMessage(raw: unknown, sender: Sender, app: App = getApp())
         console.warn('[mpin] message dropped: no-page-origin');
         return undefined;
       }
-      return message.type === 'pinpadFound'
-        ? app.pinpadFound(origin, message.kind)
-        : app.requestLocalSignIn(origin, tabId);
+      if (message.type === 'isService') return app.isService(origin).then((service) => ({ service }));
+      if (message.type === 'pinpadFound') return app.pinpadFound(origin, message.kind);
+      // The document that asked (where the browser says: Chrome), so that the answer reaches that document only.
+      return app.requestLocalSignIn(origin, tabId, documentIdOf(sender));
     }
   }
 }

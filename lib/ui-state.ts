@@ -86,6 +86,7 @@ export const Problem = z.strictObject({
     'revoked', // time permit refused
     'not-authorized', // 403
     'sign-out-failed',
+    'page-changed', // the page that asked for a sign-in on this browser shows something else now: nothing was sent
     'internal',
   ]),
   message: z.string().max(500),

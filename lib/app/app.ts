@@ -17,6 +17,7 @@ import { openStore, type Change, type Store } from '../store/db';
 import type { FlowRecord, IdentityRecord, ServiceRecord } from '../store/records';
 import { RetryIntent } from '../store/records';
 import { IdentitySummary, UiState, type Intent, type Problem } from '../ui-state';
+import { isAllowedServiceOrigin } from '../rps/url-policy';
 import { originOfUrl, serviceInfo } from './origin';
 import { defaultPlatform, type Platform } from './platform';
 
@@ -42,7 +43,13 @@ export interface App {
    * A content script's "Sign in with M-Pin Authenticator": queue a local PIN screen for that tab, unless the user is
    * in the middle of something a page must not replace (`reason: 'busy'`).
    */
-  requestLocalSignIn(origin: string, tabId: number): Promise<{ queued: boolean; reason?: 'busy' }>;
+  requestLocalSignIn(
+    origin: string,
+    tabId: number,
+    documentId?: string,
+  ): Promise<{ queued: boolean; nonce?: string; reason?: 'busy' }>;
+  /** A content script's first question: is this exact origin (scheme, host, port) an added service? */
+  isService(origin: string): Promise<boolean>;
   /** The expiry alarm (and the background's start): wipes expired secrets and flows, and arms the next alarm. */
   expire(): Promise<void>;
   /** Registers the content script for the origins of the added services (on startup, and after changes). */
@@ -68,6 +75,7 @@ const MESSAGES: Record<Problem['code'], string> = {
   revoked: 'Your M-Pin identity has been revoked: the service refused a time permit.',
   'not-authorized': 'You are not authorized!',
   'sign-out-failed': 'Sign out was unsuccessful!',
+  'page-changed': 'The page that asked to sign in has changed. Nothing was sent to it.',
   internal: 'Something went wrong. Try again.',
 };
 
@@ -575,6 +583,35 @@ export function createApp(options: AppOptions = {}): App {
     });
   }
 
+  /** Whether the tab of a page's sign-in request still shows the service it asked for (and has its nonce). */
+  async function tabStillShows(flow: Extract<FlowRecord, { screen: 'pin' }>): Promise<boolean> {
+    if (flow.tabId === undefined || flow.nonce === undefined) return false;
+    return (await platform.tabOrigin(flow.tabId)) === flow.targetOrigin;
+  }
+
+  /**
+   * The page that asked for a sign-in on this browser is gone (its tab shows another site, or another document, or
+   * was closed): nothing is sent to it, and the popup says so. `used`: the identity after a pass 2 that was not used.
+   */
+  function pageChanged(
+    identity: IdentityRecord,
+    flow: Extract<FlowRecord, { screen: 'pin' }>,
+    used?: IdentityRecord,
+  ): Promise<UiState> {
+    const name = serviceInfo(flow.targetOrigin).name;
+    return show(
+      withProblem(
+        { screen: 'home', identityId: identity.id },
+        problem(
+          'page-changed',
+          false,
+          `The page that asked to sign in no longer shows ${name}: it went to another site, was reloaded or was closed. Nothing was sent to it. To sign in, open ${name} again and choose "Sign in with M-Pin Authenticator".`,
+        ),
+      ),
+      used ? { putIdentities: [used] } : {},
+    );
+  }
+
   /** Blocks an identity (410): token and cached permit deleted, no further request for it (R2). */
   function blockChange(identity: IdentityRecord): Change {
     const { token: _t, timePermitCache: _c, ...rest } = identity;
@@ -590,6 +627,9 @@ export function createApp(options: AppOptions = {}): App {
     if (identity.state !== 'registered' || !identity.token) return show({ screen: 'blocked', identityId: identity.id });
     if (flow.purpose === 'remote' && !flow.accessNumber)
       return show({ screen: 'access-number', identityId: identity.id });
+    // A sign-in on this browser goes to the page that asked, and only while its tab still shows that service: check
+    // before the PIN is used at all, and again before the authOTT is handed over.
+    if (flow.purpose === 'local' && !(await tabStillShows(flow))) return pageChanged(identity, flow);
     const rps = client(identity.origin, identity.clientSettings);
     let authOTT: string;
     let cache = identity.timePermitCache;
@@ -622,15 +662,22 @@ export function createApp(options: AppOptions = {}): App {
     const wrongPin: FlowRecord = { ...pinFields, screen: 'wrong-pin' };
 
     if (flow.purpose === 'local') {
-      let status: number | undefined;
+      let status: number | 'page-changed' | undefined;
       try {
+        // The service's own authenticateURL (its clientSettings, on its origin), never one a page names.
         const authenticateURL = rps.authenticateUrl();
-        if (flow.tabId === undefined || flow.targetOrigin !== identity.origin)
+        if (flow.tabId === undefined || flow.nonce === undefined || flow.targetOrigin !== identity.origin)
           throw new RpsError('origin', 'authenticateURL');
-        status = await platform.completeSignIn(flow.tabId, { type: 'completeSignIn', authOTT, authenticateURL });
+        if (!(await tabStillShows(flow))) return pageChanged(identity, flow, used);
+        status = await platform.completeSignIn(
+          flow.tabId,
+          { type: 'completeSignIn', authOTT, authenticateURL, origin: flow.targetOrigin, nonce: flow.nonce },
+          flow.documentId,
+        );
       } catch (e) {
         return show(withProblem(pinFlow, problemOf(e)), { putIdentities: [used] });
       }
+      if (status === 'page-changed') return pageChanged(identity, flow, used);
       if (status === 200)
         return show(
           {
@@ -911,7 +958,9 @@ export function createApp(options: AppOptions = {}): App {
           candidates.find((i) => i.id === selected) ?? candidates.sort((a, b) => b.lastUsed - a.lastUsed)[0];
         return identity ? { offer: true, userId: identity.userId } : { offer: false };
       })(),
-    requestLocalSignIn: (origin, tabId) =>
+    isService: async (origin) =>
+      isAllowedServiceOrigin(origin) && (await (await store()).getService(origin)) !== undefined,
+    requestLocalSignIn: (origin, tabId, documentId) =>
       serialWithExpiry(async () => {
         const s = await store();
         const flow = await currentFlow();
@@ -924,6 +973,9 @@ export function createApp(options: AppOptions = {}): App {
           candidates.find((i) => i.id === selected) ?? candidates.sort((a, b) => b.lastUsed - a.lastUsed)[0];
         if (!identity) return { queued: false };
         await leave(flow);
+        // The answer goes to this tab's document that asked, only while it shows this origin, and only with this
+        // nonce, which that content script alone learns (from this reply).
+        const nonce = toHex(randomBytes(16));
         await commit({
           flow: {
             screen: 'pin',
@@ -931,12 +983,14 @@ export function createApp(options: AppOptions = {}): App {
             purpose: 'local',
             targetOrigin: origin,
             tabId,
+            ...(documentId ? { documentId } : {}),
+            nonce,
             enteredAt: now(),
           },
           selected: identity.id,
         });
         await platform.openPopup();
-        return { queued: true };
+        return { queued: true, nonce };
       }),
     expire: () => serial(expireNow),
     syncContentScripts: async () =>

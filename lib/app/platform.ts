@@ -85,16 +85,44 @@ export async function scanQr(): Promise<string | undefined> {
   }
 }
 
-/** Hands an authOTT to the content script of a tab's top frame; its reply is the authenticateURL's HTTP status. */
-export async function completeSignIn(tabId: number, message: CompleteSignInMessage): Promise<number | undefined> {
+/**
+ * The origin a tab shows, or is about to show (Chrome's `pendingUrl` during a navigation); undefined when the tab is
+ * gone or shows a site the extension has no host access to (the browser then hides its URL).
+ */
+export async function tabOrigin(tabId: number): Promise<string | undefined> {
   try {
-    const reply: unknown = await browser.tabs.sendMessage(tabId, message, { frameId: 0 });
-    const parsed = CompleteSignInReply.safeParse(reply);
-    if (!parsed.success) return undefined;
-    return parsed.data.status ?? (parsed.data.ok ? 200 : undefined);
+    const tab = await browser.tabs.get(tabId);
+    const pending = (tab as { pendingUrl?: unknown }).pendingUrl;
+    const url = typeof pending === 'string' && pending ? pending : tab.url;
+    if (!url) return undefined;
+    const origin = new URL(url).origin;
+    return origin === 'null' ? undefined : origin;
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Hands an authOTT to the content script of the document that asked (`documentId`, where the browser names
+ * documents: a tab that moved on has another document, which the message can no longer reach), else of the tab's top
+ * frame. The reply is the authenticateURL's HTTP status, or 'page-changed' when that page is gone or is not the one
+ * that asked (then nothing was sent anywhere).
+ */
+export async function completeSignIn(
+  tabId: number,
+  message: CompleteSignInMessage,
+  documentId?: string,
+): Promise<number | 'page-changed' | undefined> {
+  let reply: unknown;
+  try {
+    reply = await browser.tabs.sendMessage(tabId, message, documentId ? { documentId } : { frameId: 0 });
+  } catch {
+    return 'page-changed'; // no receiver: that document is gone (or its content script is)
+  }
+  const parsed = CompleteSignInReply.safeParse(reply);
+  if (!parsed.success) return undefined;
+  if (parsed.data.reason === 'page-changed') return 'page-changed';
+  return parsed.data.status ?? (parsed.data.ok ? 200 : undefined);
 }
 
 /** The one alarm the extension sets: when the next secret or flow expires (R23). */
@@ -157,6 +185,7 @@ export interface Platform {
   syncContentScripts: typeof syncContentScripts;
   detectPinpad: typeof detectPinpad;
   scanQr: typeof scanQr;
+  tabOrigin: typeof tabOrigin;
   completeSignIn: typeof completeSignIn;
   openPopup: typeof openPopup;
   scheduleExpiry: typeof scheduleExpiry;
@@ -168,6 +197,7 @@ export const defaultPlatform: Platform = {
   syncContentScripts,
   detectPinpad,
   scanQr,
+  tabOrigin,
   completeSignIn,
   openPopup,
   scheduleExpiry,

@@ -1,9 +1,13 @@
 // The PIN pad content script's behaviour (entrypoints/pinpad.content.ts only checks the frame and calls this).
-// It looks for a PIN pad on load and whenever the DOM or the SPA location changes, tells the background, and
-// when the background offers an identity (exact origin, top frame: R7, decided there from the sender), shows
-// the offer in a closed shadow root. The PIN is never asked for here: "Sign in" asks the background, which has
-// the user type the PIN in extension UI; the background then sends completeSignIn with the authOTT, and this
-// script hands it to the page's own authenticateURL (same origin only) and follows the success URL.
+// It is injected on every port of an added service's host (host access has no port), so first it asks the
+// background whether this exact origin is a service, and does nothing at all otherwise: no scan, no observer, no
+// message listener. On a service it looks for a PIN pad on load and whenever the DOM or the SPA location changes,
+// tells the background, and when the background offers an identity (exact origin, top frame: R7, decided there from
+// the sender), shows the offer in a closed shadow root. The PIN is never asked for here: "Sign in" asks the
+// background, which has the user type the PIN in extension UI and answers with a nonce; the background then sends
+// completeSignIn with the authOTT, which this script takes only if it names this origin and carries that nonce (a
+// tab that moved on to another page has another content script, without it), and hands to the service's own
+// authenticateURL (same origin only), then follows the success URL.
 // No main-world code, no window.postMessage, no navigator.credentials (R13, R17, R18).
 import { browser, type Browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
@@ -14,9 +18,11 @@ import {
   CompleteSignIn,
   LocalSignInReply,
   PinpadFoundReply,
+  ServiceCheckReply,
   type CompleteSignInReply,
   type PinpadFoundMessage,
   type RequestLocalSignInMessage,
+  type ServiceCheckMessage,
 } from './messages';
 import { OFFER_CSS, renderOffer, type OfferView } from './offer-ui';
 
@@ -66,6 +72,14 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
   let dismissed = false;
   let busy = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** The nonce the background gave this script's last sign-in request; only a completeSignIn with it is taken. */
+  let pendingNonce: string | null = null;
+
+  /** Whether this exact origin is an added service (the background decides, from the sender): asked once, first. */
+  const isService: Promise<boolean> = send({ type: 'isService' } satisfies ServiceCheckMessage).then((raw) => {
+    const reply = ServiceCheckReply.safeParse(raw);
+    return reply.success && reply.data.service && ctx.isValid;
+  });
 
   const removeOffer = () => {
     ui?.remove();
@@ -111,15 +125,17 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     const reply = LocalSignInReply.safeParse(
       await send({ type: 'requestLocalSignIn' } satisfies RequestLocalSignInMessage),
     );
-    if (reply.success && reply.data.queued) view.setStatus(WAITING_FOR_PIN);
-    else if (reply.success && reply.data.reason === 'busy') view.setStatus(BUSY, 'error');
+    if (reply.success && reply.data.queued && reply.data.nonce) {
+      pendingNonce = reply.data.nonce;
+      view.setStatus(WAITING_FOR_PIN);
+    } else if (reply.success && reply.data.reason === 'busy') view.setStatus(BUSY, 'error');
     else view.setStatus('M-Pin Authenticator could not start the sign-in. Open it from the toolbar.', 'error');
     busy = false;
     view.setBusy(false);
   }
 
   async function scan(): Promise<void> {
-    if (!ctx.isValid) return;
+    if (!(await isService) || !ctx.isValid) return;
     const found = detectPinpad(document);
     if (!found) {
       reported = null;
@@ -145,6 +161,10 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
   };
 
   async function finish(message: CompleteSignIn): Promise<CompleteSignInReply> {
+    // Only for the page that asked: this origin, and the nonce this script's own request got. Anything else (the tab
+    // went to another site or port, or was reloaded) gets nothing, and the background tells the user.
+    if (message.origin !== location.origin || pendingNonce === null || message.nonce !== pendingNonce)
+      return { ok: false, reason: 'page-changed' };
     const detection: Detection | null = detectPinpad(document);
     if (!detection) return { ok: false, reason: 'no-pinpad' };
     const view = ui?.mounted ?? (await showOffer(undefined));
@@ -152,8 +172,8 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     view?.setStatus('Signing in\u2026');
     const outcome = await completeSignIn({
       authOTT: message.authOTT,
-      // The page's own attribute first, as the page's script does (server/web/pinpad.ts); else client settings.
-      authenticateURL: detection.authenticateURLFromPage ? detection.authenticateURL : message.authenticateURL,
+      // The service's own authenticateURL (from its clientSettings), never one the page names.
+      authenticateURL: message.authenticateURL,
       successURL: detection.successURL,
       origin: location.origin,
       fetch: options.fetch ?? pageFetch(),
@@ -161,6 +181,7 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
       reload: options.reload ?? (() => location.reload()),
     });
     if (outcome.ok) {
+      pendingNonce = null; // used up
       view?.setStatus('Signed in.');
       return { ok: true, status: 200 };
     }
@@ -176,32 +197,39 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     if (!parsed.success) return undefined;
     return finish(parsed.data);
   };
-  // Returning the reply's promise is how webextension-polyfill listeners answer.
-  // eslint-disable-next-line @typescript-eslint/no-misused-promises
-  browser.runtime.onMessage.addListener(onMessage);
-  ctx.onInvalidated(() => {
-    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the same listener as added above
-    browser.runtime.onMessage.removeListener(onMessage);
-    if (timer !== undefined) clearTimeout(timer);
-    removeOffer();
-  });
+  /** Everything the script does on a service's page; nothing of it runs anywhere else. */
+  function startOnService(): void {
+    // Returning the reply's promise is how webextension-polyfill listeners answer.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises
+    browser.runtime.onMessage.addListener(onMessage);
+    ctx.onInvalidated(() => {
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises -- the same listener as added above
+      browser.runtime.onMessage.removeListener(onMessage);
+      if (timer !== undefined) clearTimeout(timer);
+      removeOffer();
+    });
 
-  const observer = new MutationObserver(schedule);
-  observer.observe(document.documentElement, {
-    childList: true,
-    subtree: true,
-    attributes: true,
-    attributeFilter: ['id', 'class', 'hidden'],
-  });
-  ctx.onInvalidated(() => observer.disconnect());
-  ctx.addEventListener(window, 'wxt:locationchange', () => {
-    // A new route in a single-page app is a new page: offer again.
-    dismissed = false;
-    reported = null;
-    schedule();
-  });
+    const observer = new MutationObserver(schedule);
+    observer.observe(document.documentElement, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: ['id', 'class', 'hidden'],
+    });
+    ctx.onInvalidated(() => observer.disconnect());
+    ctx.addEventListener(window, 'wxt:locationchange', () => {
+      // A new route in a single-page app is a new page: offer again.
+      dismissed = false;
+      reported = null;
+      schedule();
+    });
 
-  void scan();
+    void scan();
+  }
+
+  void isService.then((service) => {
+    if (service) startOnService();
+  });
   return {
     scan,
     get offer() {
@@ -214,7 +242,7 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
 }
 
 /** Send to the background; a missing background or a rejected promise is just "no answer". */
-async function send(message: PinpadFoundMessage | RequestLocalSignInMessage): Promise<unknown> {
+async function send(message: ServiceCheckMessage | PinpadFoundMessage | RequestLocalSignInMessage): Promise<unknown> {
   try {
     return await browser.runtime.sendMessage(message);
   } catch {

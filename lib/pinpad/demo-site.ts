@@ -2,7 +2,8 @@
 // documented in server/rpa/PINPAD.md: the in-browser PIN pad `section[data-mpin-pinpad]` on `/`, and
 // "Sign in with Phone" `section[data-mpin-phone-login]` on `/phone-login`. Both carry
 // `data-mpin-authenticate-url` and `data-mpin-success-url`; the page's own script (server/web/pinpad.ts) POSTs
-// the authOTT to the first and then goes to the second, and the extension does the same.
+// the authOTT to the first and then goes to the second. The extension follows the second (same origin only), but
+// posts only to the service's own authenticateURL from its clientSettings: the first is reported, never used.
 //
 // Rules: the first `[data-mpin-pinpad]`, else the first `[data-mpin-phone-login]`; the URLs from its data
 // attributes when they are plausible URLs (types.ts readUrlAttribute), else `/mpinAuthenticate` and a reload.

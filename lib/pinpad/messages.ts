@@ -3,10 +3,12 @@
 // them, and reads completeSignIn a little more strictly still: Milagro's authOTT is 16 bytes in hex
 // (server/rpa/site.ts accepts exactly 32 hex digits), so nothing else is ever posted to the page's server.
 import { z } from 'zod';
-import { CompleteSignInMessage, type PinpadFound, type RequestLocalSignIn } from '../messages';
+import { CompleteSignInMessage, type PinpadFound, type RequestLocalSignIn, type ServiceCheck } from '../messages';
 
-export { CompleteSignInReply, LocalSignInReply, PinpadFoundReply } from '../messages';
+export { CompleteSignInReply, LocalSignInReply, PinpadFoundReply, ServiceCheckReply } from '../messages';
 
+/** Content script → background, first: is this exact origin a service? */
+export type ServiceCheckMessage = z.infer<typeof ServiceCheck>;
 /** Content script → background: a PIN pad is on this tab's top frame. */
 export type PinpadFoundMessage = z.infer<typeof PinpadFound>;
 /** Content script → background: the user clicked "Sign in with M-Pin Authenticator". */

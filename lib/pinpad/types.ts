@@ -12,8 +12,9 @@ export interface Detection {
   /** The element that marks the pad (for the caller's bookkeeping only; never rendered). */
   element: Element;
   /**
-   * Where to POST the authOTT, exactly as the page states it (relative or absolute, not yet checked), or
-   * {@link DEFAULT_AUTHENTICATE_URL} when the page does not say.
+   * Where the page says an authOTT goes, exactly as it states it (relative or absolute, not checked), or
+   * {@link DEFAULT_AUTHENTICATE_URL} when the page does not say. Reported only: the extension posts an authOTT to the
+   * service's own authenticateURL (its clientSettings), never to one a page names.
    */
   authenticateURL: string;
   /** True when {@link authenticateURL} came from the page's markup rather than the default. */

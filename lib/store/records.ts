@@ -47,7 +47,16 @@ const signIn = {
   purpose: z.enum(['remote', 'local']),
   accessNumber: z.string().max(16).optional(),
   targetOrigin: origin,
+  /** A sign-in on this browser: the tab, the document (where the browser names it) and the nonce of the request. */
   tabId: z.number().int().optional(),
+  documentId: z
+    .string()
+    .regex(/^[\w-]{1,64}$/)
+    .optional(),
+  nonce: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/)
+    .optional(),
   /** When the access number was entered (or the page asked): the PIN screen expires with the number (R3). */
   enteredAt: z.number().int().optional(),
 };

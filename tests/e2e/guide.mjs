@@ -189,3 +189,46 @@ export async function pcAccessNumber(pcBrowser, base) {
   );
   return { page, accessNumber: await page.$eval('#access-number', (e) => e.textContent.trim()) };
 }
+
+/**
+ * A reverse proxy on a free port of 127.0.0.1 in front of `target` (e.g. a second reference server): to a browser it
+ * is another origin of the same host, serving that server's pages. It records every request it forwards, so a test
+ * can say what reached that origin (`requests`, `count(method, path)`). `close()` stops it.
+ */
+export async function startCountingProxy(target) {
+  const { default: http } = await import('node:http');
+  const to = new URL(target);
+  const requests = [];
+  const server = http.createServer((req, res) => {
+    requests.push({ method: req.method, path: new URL(req.url, 'http://x').pathname });
+    const upstream = http.request(
+      {
+        host: to.hostname,
+        port: to.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...req.headers, host: to.host },
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(502);
+      res.end();
+    });
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    count: (method, path) => requests.filter((r) => r.method === method && r.path === path).length,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createApp, type App } from '@/lib/app/app';
 import type { Platform } from '@/lib/app/platform';
+import type { CompleteSignInMessage } from '@/lib/messages';
 import { DB_VERSION, openStore } from '@/lib/store/db';
 import { UiState } from '@/lib/ui-state';
 import { HttpClient } from '../support/milagro-http-client';
@@ -377,23 +378,29 @@ describe('flows against the real server', () => {
     expect(await app.requestLocalSignIn(server.publicUrl, 5)).toMatchObject({ queued: true });
   });
 
-  it('sign-in on this browser: the content script gets the authOTT and the page is signed in (WID "0")', async () => {
+  it('sign-in on this browser: the document that asked gets the authOTT with its nonce, and is signed in (WID "0")', async () => {
     const page = new HttpClient(server.publicUrl); // the tab, with its own cookie
-    const completeSignIn = vi.fn(async (_tabId: number, m: { authOTT: string; authenticateURL: string }) => {
+    const completeSignIn = vi.fn(async (_tabId: number, m: CompleteSignInMessage, _documentId?: string) => {
       const r = await page.request('POST', m.authenticateURL, {
         mpinResponse: { version: '0.3', authOTT: m.authOTT, pass: 2 },
       });
       return r.status;
     });
-    const { act, app } = makeApp({ completeSignIn });
+    const { act, app } = makeApp({ completeSignIn, tabOrigin: async () => server.publicUrl });
     await enrol(act, server.publicUrl, 'gina@example.com', '6666');
+
+    // the content script's first question: only the exact origin of an added service (not another port)
+    expect(await app.isService(server.publicUrl)).toBe(true);
+    expect(await app.isService(server.publicUrl.replace(/:\d+$/, ':1'))).toBe(false);
+    expect(await app.isService(server.publicUrl.replace('127.0.0.1', 'localhost'))).toBe(false);
 
     expect(await app.pinpadFound('http://evil.test', 'demo')).toEqual({ offer: false });
     expect(await app.pinpadFound(server.publicUrl, 'demo')).toEqual({ offer: true, userId: 'gina@example.com' });
     expect(await app.requestLocalSignIn(server.publicUrl.replace('127.0.0.1', 'localhost'), 3)).toEqual({
       queued: false,
     });
-    expect(await app.requestLocalSignIn(server.publicUrl, 3)).toEqual({ queued: true });
+    const asked = await app.requestLocalSignIn(server.publicUrl, 3, 'doc-3');
+    expect(asked).toEqual({ queued: true, nonce: expect.stringMatching(/^[0-9a-f]{32}$/) });
     expect(await app.getState()).toMatchObject({
       screen: 'pin',
       purpose: 'local',
@@ -408,12 +415,60 @@ describe('flows against the real server', () => {
       canSignOut: false,
       userId: 'gina@example.com',
     });
-    expect(completeSignIn).toHaveBeenLastCalledWith(3, {
-      type: 'completeSignIn',
-      authOTT: expect.stringMatching(/^[0-9a-f]{32}$/),
-      authenticateURL: `${server.publicUrl}/mpinAuthenticate`,
-    });
+    expect(completeSignIn).toHaveBeenLastCalledWith(
+      3,
+      {
+        type: 'completeSignIn',
+        authOTT: expect.stringMatching(/^[0-9a-f]{32}$/),
+        authenticateURL: `${server.publicUrl}/mpinAuthenticate`,
+        origin: server.publicUrl,
+        nonce: asked.nonce,
+      },
+      'doc-3',
+    );
     expect((await page.request('GET', '/protected')).text).toContain('gina@example.com');
+  });
+
+  it('a tab that shows another site (or document) by the time of the PIN gets nothing, and the popup says so', async () => {
+    const other = server.publicUrl.replace(/:\d+$/, ':1'); // another port of the same host: another site
+    let shown: (string | undefined)[] = [];
+    const completeSignIn = vi.fn<Platform['completeSignIn']>(async () => 200);
+    const { act, app } = makeApp({
+      completeSignIn,
+      tabOrigin: async () => (shown.length ? shown.shift() : server.publicUrl),
+    });
+    await enrol(act, server.publicUrl, 'hugo@example.com', '1470');
+    const pageChanged = {
+      screen: 'home',
+      problem: { code: 'page-changed', message: expect.stringContaining(new URL(server.publicUrl).host) },
+    };
+
+    // sent elsewhere before the PIN: the PIN is not even used (no request at all)
+    await app.requestLocalSignIn(server.publicUrl, 7, 'doc-7');
+    shown = [other];
+    const fetchSpy = vi.spyOn(globalThis, 'fetch');
+    expect(await act({ kind: 'login', pin: '1470' })).toMatchObject(pageChanged);
+    expect(fetchSpy).not.toHaveBeenCalled();
+    fetchSpy.mockRestore();
+    // closed, or on a site whose URL the extension may not see
+    await app.requestLocalSignIn(server.publicUrl, 7, 'doc-7');
+    shown = [undefined];
+    expect(await act({ kind: 'login', pin: '1470' })).toMatchObject(pageChanged);
+
+    // sent elsewhere while the PIN was being checked (after pass 2): the authOTT is not handed over
+    await app.requestLocalSignIn(server.publicUrl, 7, 'doc-7');
+    shown = [server.publicUrl, other];
+    expect(await act({ kind: 'login', pin: '1470' })).toMatchObject(pageChanged);
+
+    // the tab shows the service, but not the document that asked (reloaded): its content script refuses
+    await app.requestLocalSignIn(server.publicUrl, 7, 'doc-7');
+    completeSignIn.mockResolvedValueOnce('page-changed');
+    expect(await act({ kind: 'login', pin: '1470' })).toMatchObject(pageChanged);
+    expect(completeSignIn).toHaveBeenCalledTimes(1);
+
+    // none of it cost the identity anything: the next sign-in works
+    await app.requestLocalSignIn(server.publicUrl, 7, 'doc-9');
+    expect(await act({ kind: 'login', pin: '1470' })).toMatchObject({ screen: 'success', purpose: 'local' });
   });
 
   it('a service that is down: a network problem with a retry, nothing lost', async () => {

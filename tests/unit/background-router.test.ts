@@ -22,6 +22,7 @@ function fakeApp() {
   return {
     getState: vi.fn(async () => ({ screen: 'add-service' as const })),
     dispatch: vi.fn(async () => ({ screen: 'add-service' as const })),
+    isService: vi.fn(async () => true),
     pinpadFound: vi.fn(async () => ({ offer: false })),
     requestLocalSignIn: vi.fn(async () => ({ queued: false })),
     syncContentScripts: vi.fn(async () => {}),
@@ -105,14 +106,29 @@ describe('background message router', () => {
     noSideEffect();
   });
 
-  it('takes the content script origin and tab from the sender, never the body', async () => {
+  it('takes the content script origin, tab and document from the sender, never the body', async () => {
+    expect(await handleMessage({ type: 'isService' }, content, app)).toEqual({ service: true });
+    expect(app.isService).toHaveBeenCalledWith('http://rp.test:8080');
     expect(await handleMessage({ type: 'pinpadFound', kind: 'milagro' }, content, app)).toEqual({ offer: false });
     expect(app.pinpadFound).toHaveBeenCalledWith('http://rp.test:8080', 'milagro');
     expect(await handleMessage({ type: 'requestLocalSignIn' }, content, app)).toEqual({ queued: false });
-    expect(app.requestLocalSignIn).toHaveBeenCalledWith('http://rp.test:8080', 7);
+    expect(app.requestLocalSignIn).toHaveBeenLastCalledWith('http://rp.test:8080', 7, undefined);
+    const withDocument = { ...content, documentId: 'A1B2C3D4E5F6' } as Sender;
+    await handleMessage({ type: 'requestLocalSignIn' }, withDocument, app);
+    expect(app.requestLocalSignIn).toHaveBeenLastCalledWith('http://rp.test:8080', 7, 'A1B2C3D4E5F6');
+  });
+
+  it.each([
+    ['an origin', { type: 'isService', origin: 'https://evil.test' }],
+    ['a nonce', { type: 'requestLocalSignIn', nonce: '0123456789abcdef0123456789abcdef' }],
+    ['a document id', { type: 'requestLocalSignIn', documentId: 'x' }],
+  ])('drops a content-script message that names %s itself', (_what, message) => {
+    expect(handleMessage(message, content, app)).toBeUndefined();
+    noSideEffect();
   });
 
   it('refuses the content-script messages from an extension page', () => {
+    expect(handleMessage({ type: 'isService' }, popup, app)).toBeUndefined();
     expect(handleMessage({ type: 'requestLocalSignIn' }, popup, app)).toBeUndefined();
     expect(handleMessage({ type: 'pinpadFound', kind: 'demo' }, popup, app)).toBeUndefined();
     expect(console.warn).toHaveBeenCalledWith('[mpin] message dropped: not-allowed-from-extension-page');

@@ -11,11 +11,14 @@ import { runPinpadScript, WAITING_FOR_PIN, type PinpadScript } from '@/lib/pinpa
 import * as fx from './pinpad-fixtures';
 
 const OTT = 'fedcba9876543210fedcba9876543210';
+const NONCE = '0123456789abcdef0123456789abcdef';
 const BACKGROUND = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowser.runtime.id}/background.js` };
 
 let ctx: ContentScriptContext;
-let replies: { pinpadFound: unknown; requestLocalSignIn: unknown };
+let replies: { isService: unknown; pinpadFound: unknown; requestLocalSignIn: unknown };
+/** What the script sent the background, but for its first question (isService), which `checks` counts. */
 let sent: unknown[];
+let checks: number;
 let fetchMock: ReturnType<typeof vi.fn<typeof fetch>>;
 let navigate: ReturnType<typeof vi.fn<(url: string) => void>>;
 let reload: ReturnType<typeof vi.fn<() => void>>;
@@ -43,9 +46,15 @@ beforeEach(() => {
   fakeBrowser.reset();
   document.body.replaceChildren();
   sent = [];
-  replies = { pinpadFound: { offer: true, userId: 'alice@example.com' }, requestLocalSignIn: { queued: true } };
+  checks = 0;
+  replies = {
+    isService: { service: true },
+    pinpadFound: { offer: true, userId: 'alice@example.com' },
+    requestLocalSignIn: { queued: true, nonce: NONCE },
+  };
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation((async (message: { type: keyof typeof replies }) => {
-    sent.push(message);
+    if (message.type === 'isService') checks++;
+    else sent.push(message);
     return replies[message.type];
   }) as never);
   fetchMock = vi.fn<typeof fetch>(async () => new Response('{}', { status: 200 }));
@@ -58,6 +67,42 @@ beforeEach(() => {
 afterEach(() => {
   ctx.notifyInvalidated();
   vi.restoreAllMocks();
+});
+
+describe('only on the exact origin of an added service', () => {
+  it('asks the background first, and on any other origin (another port of the host) does nothing at all', async () => {
+    replies.isService = { service: false };
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    await script.scan();
+    document.body.append(document.createElement('div'));
+    await new Promise((r) => setTimeout(r, 30));
+    expect(checks).toBe(1);
+    expect(sent).toEqual([]); // no pinpadFound, no request
+    expect(script.offer).toBeNull();
+    // not even listening: a completeSignIn from the extension itself finds no receiver here
+    const message = {
+      type: 'completeSignIn',
+      authOTT: OTT,
+      authenticateURL: `${location.origin}/mpinAuthenticate`,
+      origin: location.origin,
+      nonce: NONCE,
+    };
+    expect(await fakeBrowser.runtime.onMessage.trigger(message, BACKGROUND, () => {})).toEqual([]);
+    expect(fetchMock).not.toHaveBeenCalled();
+  });
+
+  it.each([
+    ['no answer', undefined],
+    ['a malformed answer', { service: 'yes' }],
+  ])('does nothing on %s to its first question', async (_what, reply) => {
+    replies.isService = reply;
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    await script.scan();
+    expect(sent).toEqual([]);
+    expect(script.offer).toBeNull();
+  });
 });
 
 describe('reporting a PIN pad and offering sign-in', () => {
@@ -223,12 +268,27 @@ describe('no page-provided HTML in the offer (R17)', () => {
 });
 
 describe('completeSignIn from the background', () => {
-  // The background sends the service's authenticateURL absolute (lib/messages.ts CompleteSignInMessage).
-  const good = { type: 'completeSignIn', authOTT: OTT, authenticateURL: `${location.origin}/mpinAuthenticate` };
+  // The background sends the service's authenticateURL absolute, the origin that asked and the nonce it answered
+  // the request with (lib/messages.ts CompleteSignInMessage).
+  const good = {
+    type: 'completeSignIn',
+    authOTT: OTT,
+    authenticateURL: `${location.origin}/mpinAuthenticate`,
+    origin: location.origin,
+    nonce: NONCE,
+  };
 
-  it('posts the authOTT to the page’s authenticate URL and goes to the success URL', async () => {
+  /** The page's offer clicked: the background queued the sign-in and answered with NONCE. */
+  async function askedForSignIn(script: PinpadScript) {
+    const offer = await offerShown(script);
+    offer.root.querySelector<HTMLButtonElement>('.mpin-offer__sign-in')!.click();
+    await vi.waitFor(() => expect(offer.root.textContent).toContain(WAITING_FOR_PIN));
+    return offer;
+  }
+
+  it('posts the authOTT to the service’s authenticate URL and goes to the success URL', async () => {
     setPage(fx.DEMO_PINPAD);
-    start();
+    await askedForSignIn(start());
     await expect(deliver(good)).resolves.toEqual({ ok: true, status: 200 });
     expect(fetchMock).toHaveBeenCalledTimes(1);
     const [url, init] = fetchMock.mock.calls[0] as unknown as [string, RequestInit];
@@ -237,9 +297,39 @@ describe('completeSignIn from the background', () => {
     expect(navigate).toHaveBeenCalledWith(`${location.origin}/protected`);
   });
 
+  it('the nonce works once: after a sign-in the same message is refused', async () => {
+    setPage(fx.DEMO_PINPAD);
+    await askedForSignIn(start());
+    await expect(deliver(good)).resolves.toEqual({ ok: true, status: 200 });
+    await expect(deliver(good)).resolves.toEqual({ ok: false, reason: 'page-changed' });
+    expect(fetchMock).toHaveBeenCalledTimes(1);
+  });
+
+  it.each([
+    ['a page that never asked (the tab moved on: this is another content script)', null, good],
+    ['another nonce', NONCE, { ...good, nonce: 'ffffffffffffffffffffffffffffffff' }],
+    ['another origin (the one the user was shown)', NONCE, { ...good, origin: 'https://x.example' }],
+  ])('refuses %s: nothing is sent, and the background hears page-changed', async (_what, nonce, message) => {
+    setPage(fx.DEMO_PINPAD);
+    const script = start();
+    if (nonce) await askedForSignIn(script);
+    else await script.scan();
+    await expect(deliver(message)).resolves.toEqual({ ok: false, reason: 'page-changed' });
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(navigate).not.toHaveBeenCalled();
+  });
+
+  it("ignores the page's own authenticate URL: the authOTT goes only to the service's", async () => {
+    setPage(`<section data-mpin-pinpad data-mpin-authenticate-url="/elsewhere"
+      data-mpin-success-url="/protected"></section>`);
+    await askedForSignIn(start());
+    await expect(deliver(good)).resolves.toEqual({ ok: true, status: 200 });
+    expect(fetchMock.mock.calls.map(([url]) => String(url))).toEqual([`${location.origin}/mpinAuthenticate`]);
+  });
+
   it("on a Milagro page uses the background's authenticateURL and reloads", async () => {
     setPage(fx.MILAGRO_LOGIN);
-    start();
+    await askedForSignIn(start());
     await expect(deliver({ ...good, authenticateURL: `${location.origin}/rp/mpinAuthenticate` })).resolves.toEqual({
       ok: true,
       status: 200,
@@ -251,16 +341,19 @@ describe('completeSignIn from the background', () => {
   it.each([
     ['a short authOTT', { ...good, authOTT: 'abc' }],
     ['a non-hex authOTT', { ...good, authOTT: 'z'.repeat(32) }],
-    ['no authOTT', { type: 'completeSignIn', authenticateURL: good.authenticateURL }],
+    ['no authOTT', { ...good, authOTT: undefined }],
     ['a relative authenticateURL', { ...good, authenticateURL: '/mpinAuthenticate' }],
-    ['no authenticateURL', { type: 'completeSignIn', authOTT: OTT }],
+    ['no authenticateURL', { ...good, authenticateURL: undefined }],
+    ['no origin', { ...good, origin: undefined }],
+    ['no nonce', { ...good, nonce: undefined }],
+    ['a short nonce', { ...good, nonce: 'abc' }],
     ['an extra key', { ...good, successURL: 'https://evil.test/' }],
     ['another type', { ...good, type: 'completeSignin' }],
     ['a string', 'completeSignIn'],
     ['null', null],
   ])('ignores a wrong-shaped message: %s', async (_what, message) => {
     setPage(fx.DEMO_PINPAD);
-    start();
+    await askedForSignIn(start());
     await expect(deliver(message)).resolves.toBeUndefined();
     expect(fetchMock).not.toHaveBeenCalled();
     expect(navigate).not.toHaveBeenCalled();
@@ -272,23 +365,14 @@ describe('completeSignIn from the background', () => {
     ['no id', {}],
   ])('ignores a well-formed message from %s', async (_what, sender) => {
     setPage(fx.DEMO_PINPAD);
-    start();
+    await askedForSignIn(start());
     await expect(deliver(good, sender)).resolves.toBeUndefined();
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('refuses a cross-origin authenticate URL on the page and shows why in the offer', async () => {
-    setPage('<section data-mpin-pinpad data-mpin-authenticate-url="https://evil.test/mpinAuthenticate"></section>');
-    const script = start();
-    await expect(deliver(good)).resolves.toMatchObject({ ok: false, reason: 'refused-url' });
-    expect(fetchMock).not.toHaveBeenCalled();
-    const offer = await offerShown(script);
-    expect(offer.root.textContent).toContain('not on this site');
-  });
-
   it("refuses a cross-origin authenticateURL from the background's message", async () => {
     setPage(fx.MILAGRO_LOGIN);
-    start();
+    await askedForSignIn(start());
     await expect(deliver({ ...good, authenticateURL: 'https://evil.test/mpinAuthenticate' })).resolves.toMatchObject({
       ok: false,
       reason: 'refused-url',
@@ -296,19 +380,21 @@ describe('completeSignIn from the background', () => {
     expect(fetchMock).not.toHaveBeenCalled();
   });
 
-  it('reports a wrong PIN (401) in the offer and to the background', async () => {
+  it('reports a wrong PIN (401) in the offer and to the background, and takes the retry', async () => {
     fetchMock.mockResolvedValueOnce(new Response('{"message":"x"}', { status: 401 }));
     setPage(fx.DEMO_PINPAD);
     const script = start();
-    await offerShown(script);
+    await askedForSignIn(script);
     await expect(deliver(good)).resolves.toEqual({ ok: false, reason: 'http', status: 401 });
     expect(script.offer!.root.textContent).toContain('Incorrect PIN!');
     expect(navigate).not.toHaveBeenCalled();
+    await expect(deliver(good)).resolves.toEqual({ ok: true, status: 200 }); // the same request, the next PIN
   });
 
-  it('does nothing when the page has no PIN pad', async () => {
+  it('does nothing when the pad has gone from the page', async () => {
+    setPage(fx.DEMO_PINPAD);
+    await askedForSignIn(start());
     setPage(fx.NOT_PINPADS['a plain page']!);
-    start();
     await expect(deliver(good)).resolves.toEqual({ ok: false, reason: 'no-pinpad' });
     expect(fetchMock).not.toHaveBeenCalled();
   });
@@ -339,6 +425,7 @@ describe('the entrypoint', () => {
     setPage(fx.DEMO_PINPAD);
     await pinpadEntrypoint.main(ctx);
     await vi.waitFor(() => expect(sent).toEqual([{ type: 'pinpadFound', kind: 'demo' }]));
+    expect(checks).toBe(1);
   });
 
   it('does nothing in a subframe', async () => {
@@ -347,6 +434,7 @@ describe('the entrypoint', () => {
     await pinpadEntrypoint.main(ctx);
     await new Promise((r) => setTimeout(r, 20));
     expect(sent).toEqual([]);
+    expect(checks).toBe(0);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   detectPinpad,
   hasHostPermission,
   syncContentScripts,
+  tabOrigin,
 } from '@/lib/app/platform';
 
 beforeEach(() => {
@@ -92,25 +93,57 @@ describe('hand-over to the content script', () => {
   const message = {
     type: 'completeSignIn' as const,
     authOTT: '0123456789abcdef0123456789abcdef',
-    authenticateURL: 'http://rp.test/mpinAuthenticate',
+    authenticateURL: 'https://rp.test/mpinAuthenticate',
+    origin: 'https://rp.test',
+    nonce: 'fedcba9876543210fedcba9876543210',
   };
 
-  it('sends to the top frame only and reads the status from the reply', async () => {
+  it('sends to the document that asked when the browser names it, else to the top frame; reads the status', async () => {
     const sendMessage = vi.fn(async () => ({ ok: false, status: 401, reason: 'http' }));
     Object.assign(fakeBrowser.tabs, { sendMessage });
+    expect(await completeSignIn(5, message, 'doc-5')).toBe(401);
+    expect(sendMessage).toHaveBeenLastCalledWith(5, message, { documentId: 'doc-5' });
     expect(await completeSignIn(5, message)).toBe(401);
-    expect(sendMessage).toHaveBeenCalledWith(5, message, { frameId: 0 });
+    expect(sendMessage).toHaveBeenLastCalledWith(5, message, { frameId: 0 });
   });
 
   it.each([
     [{ ok: true, status: 200 }, 200],
     [{ ok: true }, 200],
     [{ ok: false, reason: 'refused-url' }, undefined],
+    [{ ok: false, reason: 'page-changed' }, 'page-changed'],
     ['yes', undefined],
     [undefined, undefined],
   ])('reply %j → %s', async (reply, status) => {
     Object.assign(fakeBrowser.tabs, { sendMessage: vi.fn(async () => reply) });
-    expect(await completeSignIn(5, message)).toBe(status);
+    expect(await completeSignIn(5, message, 'doc-5')).toBe(status);
+  });
+
+  it('no receiver (that document is gone) is a changed page', async () => {
+    const gone = vi.fn(async () => Promise.reject(new Error('Could not establish connection.')));
+    Object.assign(fakeBrowser.tabs, { sendMessage: gone });
+    expect(await completeSignIn(5, message, 'doc-5')).toBe('page-changed');
+  });
+});
+
+describe('what a tab shows', () => {
+  it.each([
+    ['its URL', { id: 5, url: 'https://rp.test/login?x=1' }, 'https://rp.test'],
+    [
+      'where it is going (Chrome, mid-navigation)',
+      { id: 5, url: 'https://rp.test/', pendingUrl: 'https://y.test/' },
+      'https://y.test',
+    ],
+    ['nothing it may not see (no host access)', { id: 5 }, undefined],
+    ['no web origin', { id: 5, url: 'about:blank' }, undefined],
+  ])('is the origin of %s', async (_what, tab, origin) => {
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation((async () => tab) as never);
+    expect(await tabOrigin(5)).toBe(origin);
+  });
+
+  it('is nothing for a closed tab', async () => {
+    vi.spyOn(fakeBrowser.tabs, 'get').mockImplementation((async () => Promise.reject(new Error('No tab'))) as never);
+    expect(await tabOrigin(5)).toBeUndefined();
   });
 });
 
