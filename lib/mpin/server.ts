@@ -10,7 +10,7 @@ import type { BnCurve, Fp12, G1Point, G2Point } from './bn-curve.ts';
 import type { Codec } from './codec.ts';
 import type { Hashing } from './hash.ts';
 import { MAX_UINT32 } from './hash.ts';
-import { assertBytes, assertInt, fail, MpinInputError } from './bytes.ts';
+import { assertBytes, assertInt, fail, MpinInputError, toHex } from './bytes.ts';
 import { createBatchCheck, type BatchOptions, type Pass2Item } from './batch.ts';
 import { pinDistance } from './pin-error.ts';
 import { randomBytes } from './random.ts';
@@ -42,6 +42,9 @@ export interface VerifyInput extends Pass2Values {
 }
 
 type Lines = ReturnType<BnCurve['pairing']['utils']['calcPairingPrecomputes']>;
+
+/** Identities whose hashed points a verifier keeps (a few hundred bytes each). */
+const IDENTITY_CACHE_SIZE = 10_000;
 
 export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
   const { Fp12 } = curve;
@@ -115,12 +118,21 @@ export function createServer(curve: BnCurve, codec: Codec, hashing: Hashing) {
     const sQLines = curve.pairing.utils.calcPairingPrecomputes(sQ);
     qLines();
 
+    // H(ID) and HTID of an identity are the same all day, and hashing to G1 (try-and-increment, twice) is a good
+    // part of a check once the pairing is shared by a batch: keep the most recent ones. Only public values.
+    const identities = new Map<string, { hid: G1Point; id: G1Point }>();
     const identity = (input: VerifyInput) => {
       assertBytes(input.mpinId, 'mpinId');
       assertInt(input.date, 'date', 0, MAX_UINT32);
+      const cacheKey = `${input.date}/${toHex(input.mpinId)}`;
+      const cached = identities.get(cacheKey);
+      if (cached) return cached;
       const hashedId = hashing.hashId(input.mpinId);
       const hid = hashing.hashIdToG1(hashedId);
-      return { hid, id: input.date ? hid.add(hashing.timePermitPoint(input.date, hashedId)) : hid };
+      const points = { hid, id: input.date ? hid.add(hashing.timePermitPoint(input.date, hashedId)) : hid };
+      if (identities.size >= IDENTITY_CACHE_SIZE) identities.delete(identities.keys().next().value!);
+      identities.set(cacheKey, points);
+      return points;
     };
     const batchCheck = createBatchCheck(curve, qLines(), sQLines, (item) => checkItem(sQLines, item));
 

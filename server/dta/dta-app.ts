@@ -13,6 +13,9 @@ import { verifySignature } from '../util/hmac.ts';
 import type { Credentials } from '../util/secret-files.ts';
 import { isoSeconds, parseIso } from '../util/time.ts';
 
+/** Identities whose time-permit share for today the D-TA keeps. */
+const PERMIT_CACHE_SIZE = 10_000;
+
 export interface DtaOptions {
   name: string;
   masterSecret: Uint8Array;
@@ -89,11 +92,28 @@ export function registerDta(app: FastifyInstance, opts: DtaOptions): void {
     return { serverSecret: toHex(mpin.serverSecretShare(ms)), startTime, message: 'OK' };
   });
 
+  // A permit share is the same for an identity all day (a G1 multiplication to compute): keep today's.
+  const permits = new Map<string, string>();
+  let permitDay = -1;
+  const permitShare = (day: number, hashMpinId: string) => {
+    if (day !== permitDay) {
+      permits.clear();
+      permitDay = day;
+    }
+    let share = permits.get(hashMpinId);
+    if (share === undefined) {
+      share = toHex(mpin.timePermitShare(ms, day, fromHex(hashMpinId)));
+      if (permits.size >= PERMIT_CACHE_SIZE) permits.delete(permits.keys().next().value!);
+      permits.set(hashMpinId, share);
+    }
+    return share;
+  };
+
   app.get('/timePermit', async (req) => {
     const q = parseQuery(PermitQuery, req);
     checkSigned(q.hash_mpin_id.toLowerCase(), q.signature);
     const day = epochDay(new Date(now()));
-    return { timePermit: toHex(mpin.timePermitShare(ms, day, fromHex(q.hash_mpin_id))), message: 'OK', date: day };
+    return { timePermit: permitShare(day, q.hash_mpin_id.toLowerCase()), message: 'OK', date: day };
   });
 
   if (!opts.cloud) {
