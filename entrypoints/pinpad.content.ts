@@ -1,6 +1,7 @@
 // The PIN pad content script. Registered at runtime by the background (scripting.registerContentScripts) for the
-// exact origins of added services only, so `matches` is empty here and nothing is added to the manifest.
-// Top frame only (R7); the isolated world only (R18); the work is in lib/pinpad/content.ts.
+// hosts of added services only (every port of them: match patterns carry no port), so `matches` is empty here and
+// nothing is added to the manifest; lib/pinpad/content.ts first asks whether its exact origin is a service and does
+// nothing otherwise. Top frame only (R7); the isolated world only (R18).
 import '@/lib/zod-jitless'; // first: before any schema is built
 import { defineContentScript } from 'wxt/utils/define-content-script';
 import { runPinpadScript } from '@/lib/pinpad/content';
