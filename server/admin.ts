@@ -16,7 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { parseMpinId } from '../lib/mpin/index.ts';
 import { loadConfig } from './config.ts';
 import { revocationOf, revocationTarget } from './rpa/revocation.ts';
-import { openSqlite } from './storage/sqlite.ts';
+import { openStorage, SQLITE_FILE } from './storage/open.ts';
 import type { Storage } from './storage/types.ts';
 import { terminalSafe as safe } from './util/text.ts';
 
@@ -31,13 +31,13 @@ export class UsageError extends Error {}
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Runs one admin command against `storage`; returns the lines to print. Throws UsageError for bad arguments. */
-export function runAdmin(args: string[], storage: Storage, now: () => number = Date.now): string[] {
+export async function runAdmin(args: string[], storage: Storage, now: () => number = Date.now): Promise<string[]> {
   const [command, target, ...rest] = args;
   switch (command) {
     case 'list': {
       if (target !== undefined) throw new UsageError('list takes no arguments');
       const out: string[] = [];
-      const devices = storage.list('device', 10_000);
+      const devices = await storage.list('device', 10_000);
       out.push(`Devices (${devices.length}):`);
       for (const d of devices) {
         let issued: string;
@@ -46,13 +46,13 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
         } catch {
           issued = '?';
         }
-        const revoked = revocationOf(storage, d.key) !== null ? '  [REVOKED]' : '';
+        const revoked = (await revocationOf(storage, d.key)) !== null ? '  [REVOKED]' : '';
         out.push(
           `  ${safe(d.value.userId)}  ${d.value.mobile ? 'Mobile' : 'PC'}  "${safe(d.value.deviceName)}"  issued ${safe(issued)}${revoked}`,
         );
         out.push(`    mpin_id ${safe(d.key)}`);
       }
-      const revoked = storage.list('revoked', 10_000);
+      const revoked = await storage.list('revoked', 10_000);
       out.push(`Revoked (${revoked.length}):`);
       for (const r of revoked)
         out.push(
@@ -76,17 +76,17 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
           : `every identity of ${safe(t.key)}`;
       if (command === 'revoke') {
         const reason = rest.join(' ').slice(0, 200) || `revoked by the administrator on ${iso(now())}`;
-        storage.put('revoked', t.key, { reason });
+        await storage.put('revoked', t.key, { reason });
         const known =
           t.kind === 'mpinId'
-            ? storage.get('device', t.key) !== undefined
-            : storage.list('device', 10_000).some((d) => d.value.userId.toLowerCase() === t.key);
+            ? (await storage.get('device', t.key)) !== undefined
+            : (await storage.list('device', 10_000)).some((d) => d.value.userId.toLowerCase() === t.key);
         return [
           `Revoked ${what}: time permits are refused from now on.`,
           ...(known ? [] : ['(Note: no registered device matches it yet; the revocation applies when one does.)']),
         ];
       }
-      if (!storage.delete('revoked', t.key)) return [`${what} was not revoked.`];
+      if (!(await storage.delete('revoked', t.key))) return [`${what} was not revoked.`];
       return [`Unrevoked ${what}.`];
     }
     default:
@@ -94,7 +94,7 @@ export function runAdmin(args: string[], storage: Storage, now: () => number = D
   }
 }
 
-function main(): number {
+async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const command = args[0];
   if (command === undefined || ['help', '--help', '-h'].includes(command)) {
@@ -112,22 +112,22 @@ function main(): number {
     console.error((e as Error).message);
     return 2;
   }
-  const file = join(config.dataDir, 'mpin.sqlite');
-  if (!existsSync(file)) {
+  const file = join(config.dataDir, SQLITE_FILE);
+  if (!config.DATABASE_URL && !existsSync(file)) {
     console.error(`No database at ${file}: start the server once (npm start), or set DATA_DIR to its data folder.`);
     return 1;
   }
-  const storage = openSqlite(file);
+  const storage = await openStorage(config);
   try {
-    for (const line of runAdmin(args, storage)) console.log(line);
+    for (const line of await runAdmin(args, storage)) console.log(line);
     return 0;
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     console.error(`Error: ${e.message}\n\n${USAGE}`);
     return 2;
   } finally {
-    storage.close();
+    await storage.close();
   }
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = await main();

@@ -9,7 +9,6 @@
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from './config.ts';
 import type { ServerContext } from './context.ts';
 import { registerDta } from './dta/dta-app.ts';
@@ -23,7 +22,7 @@ import { registerRpaHooks } from './rpa/hooks.ts';
 import { createRps } from './rps/rps.ts';
 import { registerRpsPrivate } from './rps/private-routes.ts';
 import { registerRpsPublic } from './rps/public-routes.ts';
-import { openSqlite } from './storage/sqlite.ts';
+import { openStorage } from './storage/open.ts';
 import { createHttpApp } from './util/http.ts';
 import { isStorageFailure } from './storage/failure.ts';
 import {
@@ -45,16 +44,16 @@ export interface RunningServer {
 
 export async function startServer(config: Config, now: () => number = Date.now): Promise<RunningServer> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  const storage = openSqlite(join(config.dataDir, 'mpin.sqlite'), now);
+  const storage = await openStorage(config, now);
   const secretFiles = [
     CREDENTIALS_FILE,
     ...(config.DTA1_URL ? [] : [masterSecretFile('dta1')]),
     ...(config.DTA2_URL ? [] : [masterSecretFile('dta2')]),
   ];
   try {
-    refuseLostSecrets(config.dataDir, secretFiles, hasRegisteredDevices(storage));
+    refuseLostSecrets(config.dataDir, secretFiles, await hasRegisteredDevices(storage));
   } catch (e) {
-    storage.close();
+    await storage.close();
     throw e;
   }
   const credentials = loadCredentials(config.dataDir);
@@ -128,16 +127,17 @@ export async function startServer(config: Config, now: () => number = Date.now):
   const port = (pub.server.address() as { port: number }).port;
   ctx.publicUrl = config.PUBLIC_URL ? config.publicUrl : `http://${config.HOST}:${port}`;
 
-  const purge = setInterval(() => {
+  const purge = setInterval(() => void purgeExpired(), 60_000);
+  purge.unref();
+  async function purgeExpired() {
     try {
-      storage.purgeExpired();
+      await storage.purgeExpired();
     } catch (e) {
       // a full or locked disk must not end the process: the next round tries again
       if (!isStorageFailure(e)) throw e;
-      pub.log.error({ err: { type: 'SqliteError', code: e.code } }, 'purging expired records failed');
+      pub.log.error({ err: { type: 'StorageFailure', code: e.code } }, 'purging expired records failed');
     }
-  }, 60_000);
-  purge.unref();
+  }
 
   return {
     ctx,
@@ -150,7 +150,7 @@ export async function startServer(config: Config, now: () => number = Date.now):
       await pub.close();
       await priv.close();
       ctx.mailer.close();
-      storage.close();
+      await storage.close();
     },
   };
 }

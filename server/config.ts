@@ -43,6 +43,15 @@ export const ConfigSchema = z.object({
    * activation link to whoever reaches the server, so it is off unless asked for, and then warned about.
    */
   MAILBOX_PUBLIC: bool.default(false),
+  /**
+   * postgres://user:password@host:port/database: keep every record in this PostgreSQL database, so that several
+   * server processes (with the same DATA_DIR secret files) serve as one. Unset: the SQLite file in DATA_DIR.
+   */
+  DATABASE_URL: z
+    .string()
+    .url()
+    .refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected postgres://…')
+    .optional(),
   /** Use an external first / second D-TA instead of the built-in ones (each can run as its own process). */
   DTA1_URL: z.string().url().optional(),
   DTA2_URL: z.string().url().optional(),

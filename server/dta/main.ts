@@ -10,7 +10,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../config.ts';
 import { hasRegisteredDevices } from '../rpa/devices.ts';
-import { openSqlite } from '../storage/sqlite.ts';
+import { openStorage, SQLITE_FILE } from '../storage/open.ts';
+import type { Config } from '../config.ts';
 import { createHttpApp } from '../util/http.ts';
 import { runProcess } from '../util/process.ts';
 import {
@@ -30,7 +31,7 @@ async function main() {
   }
   const config = loadConfig();
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  refuseLostSecrets(config.dataDir, [CREDENTIALS_FILE, masterSecretFile(name)], holdsIdentities(config.dataDir));
+  refuseLostSecrets(config.dataDir, [CREDENTIALS_FILE, masterSecretFile(name)], await holdsIdentities(config));
   const app = createHttpApp(config.LOG_LEVEL, name);
   await app.register(async (scope) =>
     registerDta(scope, {
@@ -47,15 +48,14 @@ async function main() {
   return app;
 }
 
-/** Whether DATA_DIR's database, if there is one, has registered identities. */
-function holdsIdentities(dataDir: string): boolean {
-  const file = join(dataDir, 'mpin.sqlite');
-  if (!existsSync(file)) return false;
-  const storage = openSqlite(file);
+/** Whether the server's database (PostgreSQL, or DATA_DIR's SQLite file if there is one) has registered identities. */
+async function holdsIdentities(config: Config): Promise<boolean> {
+  if (!config.DATABASE_URL && !existsSync(join(config.dataDir, SQLITE_FILE))) return false;
+  const storage = await openStorage(config);
   try {
-    return hasRegisteredDevices(storage);
+    return await hasRegisteredDevices(storage);
   } finally {
-    storage.close();
+    await storage.close();
   }
 }
 

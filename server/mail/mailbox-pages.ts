@@ -13,12 +13,13 @@ import { mailboxIdTime } from './mailer.ts';
 /** The newest messages listed at most. */
 const LIST_LIMIT = 200;
 
-export function registerMailbox(app: FastifyInstance, ctx: ServerContext): void {
+export async function registerMailbox(app: FastifyInstance, ctx: ServerContext): Promise<void> {
   const enabled = () => !ctx.config.SMTP_URL;
-  const messages = (): StoredRecord<'mail'>[] => (enabled() ? ctx.storage.list('mail', LIST_LIMIT) : []);
+  const messages = async (): Promise<StoredRecord<'mail'>[]> =>
+    enabled() ? await ctx.storage.list('mail', LIST_LIMIT) : [];
 
   app.get('/mailbox', async (_req, reply) => {
-    const list = messages();
+    const list = await messages();
     const body = !enabled()
       ? html`<p>Mail goes out by SMTP (SMTP_URL is set), so the built-in mailbox is not used and lists nothing.</p>`
       : list.length === 0
@@ -40,7 +41,7 @@ ${list.map(
 
   app.get('/mailbox.json', async (_req, reply) => {
     reply.header('Cache-Control', 'no-store');
-    return messages().map((m) => ({
+    return (await messages()).map((m) => ({
       id: m.key,
       to: m.value.to,
       subject: m.value.subject,
@@ -50,7 +51,7 @@ ${list.map(
   });
 
   app.get<{ Params: { id: string } }>('/mailbox/:id', async (req, reply) => {
-    const m = enabled() ? ctx.storage.get('mail', req.params.id) : undefined;
+    const m = enabled() ? await ctx.storage.get('mail', req.params.id) : undefined;
     if (!m) {
       const body = html`<p>There is no message with this id: it may have expired (messages are kept for 7 days).</p><p><a href="/mailbox">Back to the mailbox</a></p>`;
       return sendPage(reply, 404, page({ title: 'Message not found', body }));

@@ -83,35 +83,41 @@ function mailboxTransport(storage: Storage, config: Config, opts: MailerOptions)
     name: 'mpin-mailbox',
     version: '1',
     send(mail, callback) {
-      try {
-        const d = mail.data;
-        const value = {
-          to: str(d.to),
-          from: str(d.from),
-          subject: str(d.subject),
-          text: str(d.text),
-          html: str(d.html),
-        };
-        const t = now();
-        const id = mailboxId(t);
-        storage.put('mail', id, value, t + MAILBOX_RETENTION_MS);
-        const body = value.text
-          .replace(/\r\n?/g, '\n')
-          .trimEnd()
-          .split('\n')
-          .map((l) => (l ? `  ${terminalSafe(l)}` : ''))
-          .join('\n');
-        const where =
-          opts.mailboxServed === false
-            ? 'the mailbox is not served on this address'
-            : `read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}`;
-        print(`[mailbox] mail to ${terminalSafe(value.to)}: "${terminalSafe(value.subject)}"; ${where}\n${body}\n`);
-        callback(null, { messageId: id });
-      } catch (e) {
-        callback(e as NodemailerError);
-      }
+      // nodemailer's transport API is callback-based; the store is asynchronous
+      void deliver(mail).then(
+        (id) => callback(null, { messageId: id }),
+        (e) => callback(e as NodemailerError),
+      );
     },
   };
+
+  async function deliver(mail: Parameters<Transport<{ messageId: string }>['send']>[0]): Promise<string> {
+    {
+      const d = mail.data;
+      const value = {
+        to: str(d.to),
+        from: str(d.from),
+        subject: str(d.subject),
+        text: str(d.text),
+        html: str(d.html),
+      };
+      const t = now();
+      const id = mailboxId(t);
+      await storage.put('mail', id, value, t + MAILBOX_RETENTION_MS);
+      const body = value.text
+        .replace(/\r\n?/g, '\n')
+        .trimEnd()
+        .split('\n')
+        .map((l) => (l ? `  ${terminalSafe(l)}` : ''))
+        .join('\n');
+      const where =
+        opts.mailboxServed === false
+          ? 'the mailbox is not served on this address'
+          : `read it at ${publicUrl().replace(/\/+$/, '')}/mailbox/${id}`;
+      print(`[mailbox] mail to ${terminalSafe(value.to)}: "${terminalSafe(value.subject)}"; ${where}\n${body}\n`);
+      return id;
+    }
+  }
 }
 
 /** Our own messages carry plain strings; anything else (Buffer, address object) is turned into text. */

@@ -8,15 +8,15 @@
 import type { RecordKinds, Storage } from '../storage/types.ts';
 
 /** Makes the device record of `mpinId` permanent (writing `device` when given); false when there is none. */
-export function keepDevice(storage: Storage, mpinId: string, device?: RecordKinds['device']): boolean {
+export async function keepDevice(storage: Storage, mpinId: string, device?: RecordKinds['device']): Promise<boolean> {
   const key = mpinId.toLowerCase();
-  const value = device ?? storage.get('device', key);
+  const value = device ?? (await storage.get('device', key));
   if (!value) return false;
-  storage.put('device', key, value, null);
+  await storage.put('device', key, value, null);
   return true;
 }
 
 /** Whether any identity is registered here: a live device record, pending or permanent. */
-export function hasRegisteredDevices(storage: Storage): boolean {
-  return storage.list('device', 1).length > 0;
+export async function hasRegisteredDevices(storage: Storage): Promise<boolean> {
+  return (await storage.list('device', 1)).length > 0;
 }

@@ -77,13 +77,13 @@ export async function registerRpaHooks(app: FastifyInstance, ctx: ServerContext)
     const device: RecordKinds['device'] = { userId: body.userId, deviceName: body.deviceName, mobile: body.mobile };
     if (!ctx.config.REQUIRE_ACTIVATION) {
       // activation is off: the registration is active now, so is its device
-      keepDevice(ctx.storage, mpinId, device);
+      await keepDevice(ctx.storage, mpinId, device);
       return reply.send({ forceActivate: true });
     }
     // pending until the link is confirmed; a resend of an already confirmed registration keeps it permanent
-    if (ctx.storage.expiresAt('device', mpinId) !== null) {
+    if ((await ctx.storage.expiresAt('device', mpinId)) !== null) {
       const until = Math.min(parseIso(body.expireTime), ctx.now() + MAX_PENDING_MS);
-      ctx.storage.put('device', mpinId, device, until);
+      await ctx.storage.put('device', mpinId, device, until);
     }
 
     const link = activationLink(ctx.publicUrl, mpinId, body.expireTime, body.activateKey.toLowerCase());
@@ -120,7 +120,7 @@ export async function registerRpaHooks(app: FastifyInstance, ctx: ServerContext)
 
   app.get('/mpinPermitUser', async (req, reply) => {
     const { mpin_id } = parse(PermitQuery, req.query, 403);
-    const reason = revocationOf(ctx.storage, mpin_id);
+    const reason = await revocationOf(ctx.storage, mpin_id);
     if (reason !== null) return reply.code(403).send(errorBody('This M-Pin identity has been revoked'));
     return reply.send({ message: 'OK' });
   });

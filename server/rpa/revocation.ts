@@ -29,9 +29,9 @@ export function revocationTarget(arg: string): RevocationTarget {
 }
 
 /** Why `mpinIdHex` may not get a time permit, or null when it may. A malformed id counts as revoked. */
-export function revocationOf(storage: Storage, mpinIdHex: string): string | null {
+export async function revocationOf(storage: Storage, mpinIdHex: string): Promise<string | null> {
   const key = mpinIdHex.toLowerCase();
-  const byId = storage.get('revoked', key);
+  const byId = await storage.get('revoked', key);
   if (byId) return byId.reason;
   let userId: string;
   try {
@@ -39,7 +39,7 @@ export function revocationOf(storage: Storage, mpinIdHex: string): string | null
   } catch {
     return 'malformed mpin_id';
   }
-  const byUser = storage.get('revoked', userId.toLowerCase());
+  const byUser = await storage.get('revoked', userId.toLowerCase());
   return byUser ? byUser.reason : null;
 }
 
@@ -47,10 +47,10 @@ export function revocationOf(storage: Storage, mpinIdHex: string): string | null
  * Why the sign-in the RPS just accepted must still be refused, or null: the identity, or the user (by the
  * mpin_id's user id or the one the RPS named), was revoked. An absent mpin_id is checked by user id only.
  */
-export function revokedAtSignIn(storage: Storage, mpinIdHex: string, userId: string): string | null {
+export async function revokedAtSignIn(storage: Storage, mpinIdHex: string, userId: string): Promise<string | null> {
   if (mpinIdHex) {
-    const reason = revocationOf(storage, mpinIdHex);
+    const reason = await revocationOf(storage, mpinIdHex);
     if (reason !== null) return reason;
   }
-  return userId ? (storage.get('revoked', userId.toLowerCase())?.reason ?? null) : null;
+  return userId ? ((await storage.get('revoked', userId.toLowerCase()))?.reason ?? null) : null;
 }

@@ -3,13 +3,14 @@
  * the session record is stored (kind 'session') under the SHA-256 of that secret, the "session id". The id,
  * not the secret, is what travels as logoutData.sessionToken to the RPS and the phone, so a phone that may sign
  * the PC out can never become that session, and neither can someone who reads the database.
- * Sign-in always starts a new session (no session fixation). Sign-out deletes the record and wakes the
- * browser's /logoutWait long poll (in this process at once; other processes see it within a second or two).
+ * Sign-in always starts a new session (no session fixation). Sign-out deletes the record, which wakes the
+ * browser's /logoutWait long poll at once, whichever server process it waits in.
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RecordKinds, Storage } from '../storage/types.ts';
 import { randomHex } from '../util/random.ts';
+import { waitForChange } from '../storage/wait.ts';
 
 export const SESSION_COOKIE = 'mpin_demo_session';
 /** How long a session lives on the server (the cookie itself is a browser-session cookie). */
@@ -34,7 +35,8 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
 }
 
 export class Sessions {
-  private readonly waiters = new Map<string, Set<(signedOut: boolean) => void>>();
+  /** Long polls in progress, so that a closing server can answer them at once. */
+  private readonly cancels = new Set<() => void>();
 
   constructor(
     private readonly storage: Storage,
@@ -44,17 +46,17 @@ export class Sessions {
   ) {}
 
   /** The request's session (by its cookie), or undefined. */
-  current(req: FastifyRequest): { id: string; value: Session } | undefined {
+  async current(req: FastifyRequest): Promise<{ id: string; value: Session } | undefined> {
     const secret = readCookie(req, SESSION_COOKIE);
     if (!secret || !/^[0-9a-f]{64}$/.test(secret)) return undefined;
     const id = sessionIdOf(secret);
-    const value = this.storage.get('session', id);
+    const value = await this.storage.get('session', id);
     return value ? { id, value } : undefined;
   }
 
   /** The signed-in session of the request, or undefined. */
-  signedIn(req: FastifyRequest): { id: string; value: Session & { userId: string } } | undefined {
-    const s = this.current(req);
+  async signedIn(req: FastifyRequest): Promise<{ id: string; value: Session & { userId: string } } | undefined> {
+    const s = await this.current(req);
     return s && s.value.userId ? (s as { id: string; value: Session & { userId: string } }) : undefined;
   }
 
@@ -65,67 +67,75 @@ export class Sessions {
   }
 
   /** Stores a signed-in session under `id`, sets its cookie, and ends the request's previous session. */
-  signIn(
+  async signIn(
     req: FastifyRequest,
     reply: FastifyReply,
     minted: { secret: string; id: string },
     userId: string,
     mpinId: string,
-  ): void {
-    const previous = this.current(req);
-    if (previous && previous.id !== minted.id) this.end(previous.id);
-    this.storage.put('session', minted.id, { userId, mpinId, loggedInAt: this.now() }, this.now() + SESSION_TTL_MS);
+  ): Promise<void> {
+    const previous = await this.current(req);
+    if (previous && previous.id !== minted.id) await this.end(previous.id);
+    await this.storage.put(
+      'session',
+      minted.id,
+      { userId, mpinId, loggedInAt: this.now() },
+      this.now() + SESSION_TTL_MS,
+    );
     reply.header('set-cookie', this.cookie(minted.secret, false));
   }
 
   /** Ends the request's own session and clears its cookie. */
-  signOutRequest(req: FastifyRequest, reply: FastifyReply): void {
-    const s = this.current(req);
-    if (s) this.end(s.id);
+  async signOutRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const s = await this.current(req);
+    if (s) await this.end(s.id);
     if (readCookie(req, SESSION_COOKIE) !== undefined) reply.header('set-cookie', this.cookie('', true));
   }
 
-  /** Deletes session `id` and wakes its long polls. */
-  end(id: string): void {
-    this.storage.delete('session', id);
-    const set = this.waiters.get(id);
-    if (set) for (const wake of [...set]) wake(true);
+  /** Deletes session `id`; its long polls wake through the storage's change announcement, in any process. */
+  async end(id: string): Promise<void> {
+    await this.storage.delete('session', id);
   }
 
   /**
    * Resolves true once session `id` is no longer signed in, false after `timeoutMs` or when `cancel` fires
    * (the browser went away, the server is closing).
    */
-  waitForSignOut(id: string, timeoutMs: number, onCancel: (cancel: () => void) => void): Promise<boolean> {
-    return new Promise((resolve) => {
-      let set = this.waiters.get(id);
-      if (!set) this.waiters.set(id, (set = new Set()));
-      const stillIn = () => Boolean(this.storage.get('session', id)?.userId);
-      let done = false;
-      const finish = (result: boolean) => {
-        if (done) return;
-        done = true;
-        clearTimeout(timer);
-        clearInterval(check);
-        set.delete(wake);
-        if (set.size === 0 && this.waiters.get(id) === set) this.waiters.delete(id);
-        resolve(result);
+  async waitForSignOut(id: string, timeoutMs: number, onCancel: (cancel: () => void) => void): Promise<boolean> {
+    const signedOut = async () => !(await this.storage.get('session', id))?.userId;
+    const deadline = this.now() + timeoutMs;
+    let cancelled = false;
+    let cancel = () => {};
+    const stop = new Promise<void>((resolve) => {
+      cancel = () => {
+        cancelled = true;
+        resolve();
       };
-      const wake = (signedOut: boolean) => finish(signedOut);
-      set.add(wake);
-      const timer = setTimeout(() => finish(false), timeoutMs);
-      // another server process may have ended it
-      const check = setInterval(() => {
-        if (!stillIn()) finish(true);
-      }, 1500);
-      onCancel(() => finish(false));
-      if (!stillIn()) finish(true);
     });
+    this.cancels.add(cancel);
+    onCancel(cancel);
+    try {
+      // Each change to the record wakes the wait; only its deletion (or a signed-out value) ends it.
+      while (!cancelled) {
+        const left = deadline - this.now();
+        if (left <= 0) return false;
+        const changed = await Promise.race([
+          waitForChange(this.storage, 'session', id, left, signedOut),
+          stop.then(() => false),
+        ]);
+        if (cancelled) return false;
+        if (changed && (await signedOut())) return true;
+        if (!changed) return false;
+      }
+      return false;
+    } finally {
+      this.cancels.delete(cancel);
+    }
   }
 
   /** Cancels every pending long poll (server shutdown). */
   cancelAll(): void {
-    for (const set of [...this.waiters.values()]) for (const wake of [...set]) wake(false);
+    for (const cancel of [...this.cancels]) cancel();
   }
 
   private cookie(secret: string, clear: boolean): string {

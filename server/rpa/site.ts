@@ -116,7 +116,7 @@ export async function registerDemoSite(app: FastifyInstance, ctx: ServerContext)
 
   // ---------------------------------------------------------------- home page and the PIN pad
   app.get('/', async (req, reply) => {
-    const s = sessions.signedIn(req);
+    const s = await sessions.signedIn(req);
     const body = html`
 ${s ? html`<p class="note">You are signed in as <strong>${s.value.userId}</strong>. <a href="/protected">Go to the protected page</a>.</p>` : ''}
 <p>Sign in with an M-Pin identity kept in this browser, or with M-Pin Authenticator on your phone.</p>
@@ -175,7 +175,7 @@ ${pinpadMarkup()}`;
     if (!userId) throw new HttpError(502, 'The authentication server did not name the user');
     // revoked after its pass 2 (or, for an access number, after the phone's /rps/authenticate): refuse it here
     // too, and tell the RPS, which then answers the waiting phone 403
-    if (revokedAtSignIn(ctx.storage, mpinId, userId) !== null) {
+    if ((await revokedAtSignIn(ctx.storage, mpinId, userId)) !== null) {
       const refused = await rps('/loginResult', { authOTT, status: 403, message: REVOKED });
       if (refused.status !== 200) req.log.warn({ status: refused.status }, 'RPS /loginResult not accepted');
       return reply.code(403).send(errorBody(REVOKED));
@@ -187,13 +187,13 @@ ${pinpadMarkup()}`;
       logoutData: { sessionToken: minted.id, userId },
     });
     if (result.status !== 200) req.log.warn({ status: result.status }, 'RPS /loginResult not accepted');
-    sessions.signIn(req, reply, minted, userId, mpinId);
+    await sessions.signIn(req, reply, minted, userId, mpinId);
     return reply.send({ userId });
   });
 
   // ---------------------------------------------------------------- the protected page
   app.get('/protected', async (req, reply) => {
-    const s = sessions.signedIn(req);
+    const s = await sessions.signedIn(req);
     if (!s) return reply.redirect('/?m=sign-in', 303);
     let from = '';
     try {
@@ -204,7 +204,7 @@ ${pinpadMarkup()}`;
     } catch {
       from = '';
     }
-    const device = s.value.mpinId ? ctx.storage.get('device', s.value.mpinId.toLowerCase()) : undefined;
+    const device = s.value.mpinId ? await ctx.storage.get('device', s.value.mpinId.toLowerCase()) : undefined;
     const body = html`
 <section id="protected" data-mpin-signed-in aria-labelledby="protected-title">
 <h2 id="protected-title">Welcome</h2>
@@ -222,7 +222,7 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="signed-in-device">${devi
 
   // ---------------------------------------------------------------- sign-out
   const selfLogout = async (req: FastifyRequest, reply: FastifyReply) => {
-    sessions.signOutRequest(req, reply);
+    await sessions.signOutRequest(req, reply);
     return reply.redirect('/?m=logged-out', 303);
   };
   app.get('/logout', selfLogout);
@@ -232,15 +232,15 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="signed-in-device">${devi
   app.post('/logout', { config: rateLimit }, async (req, reply) => {
     const data = LogoutData.safeParse(logoutDataOf(req.body));
     if (!data.success) throw new HttpError(400, 'Logout failed');
-    const session = ctx.storage.get('session', data.data.sessionToken);
+    const session = await ctx.storage.get('session', data.data.sessionToken);
     if (!session?.userId || session.userId !== data.data.userId) throw new HttpError(400, 'Logout failed');
-    sessions.end(data.data.sessionToken);
+    await sessions.end(data.data.sessionToken);
     return reply.code(200).send();
   });
 
   app.get('/logoutWait', async (req, reply) => {
     reply.header('cache-control', 'no-store');
-    const s = sessions.signedIn(req);
+    const s = await sessions.signedIn(req);
     if (!s) return reply.type('text/plain; charset=utf-8').send('OK');
     const signedOut = await sessions.waitForSignOut(s.id, LOGOUT_WAIT_MS, (cancel) => reply.raw.once('close', cancel));
     return signedOut ? reply.type('text/plain; charset=utf-8').send('OK') : reply.code(204).send();
@@ -279,7 +279,7 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="signed-in-device">${devi
     const a = activation(req);
     if (!a.ok) return activationError(reply, a.error, a.status);
     const { q, id } = a;
-    const device = ctx.storage.get('device', q.i.toLowerCase());
+    const device = await ctx.storage.get('device', q.i.toLowerCase());
     const action = `/mpinActivate?${new URLSearchParams({ i: q.i, e: q.e, s: q.s }).toString()}`;
     const body = html`
 <p>Please confirm that you asked for an M-Pin identity for this e-mail address.</p>
@@ -308,7 +308,7 @@ ${device?.deviceName ? html`<dt>Device name</dt><dd id="activation-device">${dev
       );
     }
     if (res.status !== 200) return activationError(reply, USED_OR_EXPIRED, 410);
-    keepDevice(ctx.storage, a.q.i); // the e-mail address is confirmed: the device record stays
+    await keepDevice(ctx.storage, a.q.i); // the e-mail address is confirmed: the device record stays
     const body = html`
 <p id="activation-result" class="success">Your e-mail address is confirmed: <strong>${a.id.fields.userID}</strong>.</p>
 <p>Go back to the ${a.id.fields.mobile ? 'phone' : 'browser'} where you registered and press “I confirmed my email” to choose your PIN.</p>`;

@@ -11,17 +11,17 @@ import { ActivateBody, LoginResultBody, PrivateAuthenticateBody, mpinIdHex } fro
 export function registerRpsPrivate(app: FastifyInstance, rps: Rps): void {
   app.post('/user/:mpinId', async (req, reply) => {
     const { mpinId } = parse(z.object({ mpinId: mpinIdHex }), req.params, 400);
-    rps.activate(mpinId, parse(ActivateBody, req.body ?? {}, 400).activateKey);
+    await rps.activate(mpinId, parse(ActivateBody, req.body ?? {}, 400).activateKey);
     return reply.code(200).send();
   });
 
   app.post('/authenticate', async (req, reply) => {
-    const result = rps.authenticate(parse(PrivateAuthenticateBody, req.body ?? {}, 400));
+    const result = await rps.authenticate(parse(PrivateAuthenticateBody, req.body ?? {}, 400));
     return reply.code(result.status).send(result);
   });
 
   app.post('/loginResult', async (req, reply) => {
-    rps.loginResult(parse(LoginResultBody, req.body ?? {}, 400));
+    await rps.loginResult(parse(LoginResultBody, req.body ?? {}, 400));
     return reply.code(200).send();
   });
 

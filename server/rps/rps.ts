@@ -22,7 +22,8 @@ import {
 } from '../../lib/mpin/index.ts';
 import type { ServerContext } from '../context.ts';
 import type { DtaClient } from '../dta/dta-client.ts';
-import type { RecordKinds } from '../storage/types.ts';
+import type { Kind, RecordKinds } from '../storage/types.ts';
+import { waitForChange } from '../storage/wait.ts';
 import { HttpError } from '../util/errors.ts';
 import { safeEqual, signMessage } from '../util/hmac.ts';
 import { randomHex } from '../util/random.ts';
@@ -61,10 +62,10 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   let lastPurge = now();
 
   /** Drops expired records (pending registrations, their device records…) so a flood of registrations cannot pile up. */
-  function purgeIfDue() {
+  async function purgeIfDue() {
     if (now() - lastPurge < PURGE_EVERY_MS) return;
     lastPurge = now();
-    storage.purgeExpired();
+    await storage.purgeExpired();
   }
 
   /** A failing relying party: its 503 (storage full, mail down) stays a 503, anything else 5xx is a 500. */
@@ -151,10 +152,10 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     body: { userId: string; mobile: 0 | 1; deviceName: string; userData: string; regOTT?: string },
     existing?: string,
   ) {
-    purgeIfDue();
+    await purgeIfDue();
     const deviceName = config.SET_DEVICE_NAME ? body.deviceName : '';
     if (existing !== undefined) {
-      const record = storage.get('registration', existing.toLowerCase());
+      const record = await storage.get('registration', existing.toLowerCase());
       if (record) {
         if (!body.regOTT || !safeEqual(record.regOTT, body.regOTT.toLowerCase()))
           throw new HttpError(400, 'Invalid registration data');
@@ -168,10 +169,10 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
           deviceName: record.deviceName,
           userData: body.userData,
         });
-        const expires = storage.expiresAt('registration', record.mpinId) ?? now();
+        const expires = (await storage.expiresAt('registration', record.mpinId)) ?? now();
         // an activated registration stays activated (Milagro resets it, so that the same link must be used again)
         const activated = force || record.activateKey !== null;
-        storage.put(
+        await storage.put(
           'registration',
           record.mpinId,
           { ...record, activateKey: activated ? signMessage(record.mpinId + record.regOTT, key) : null },
@@ -202,7 +203,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       deviceName,
       userData: body.userData,
     });
-    storage.put(
+    await storage.put(
       'registration',
       id.hex,
       {
@@ -226,20 +227,20 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** Private POST /user/<mpinId>: the relying party confirms the e-mailed activation key. */
-  function activate(mpinIdHex: string, activateKey: string) {
+  async function activate(mpinIdHex: string, activateKey: string) {
     const mpinId = mpinIdHex.toLowerCase();
-    const record = storage.get('registration', mpinId);
+    const record = await storage.get('registration', mpinId);
     if (!record || !safeEqual(signMessage(record.mpinId + record.regOTT, key), activateKey.toLowerCase()))
       throw new HttpError(401, 'M-Pin ID not found.');
     // the link works once (Milagro lets it work again until the share is fetched)
     if (record.activateKey) throw new HttpError(401, 'This activation link has already been used.');
-    storage.update('registration', mpinId, (r) => ({ ...r, activateKey: activateKey.toLowerCase() }));
+    await storage.update('registration', mpinId, (r) => ({ ...r, activateKey: activateKey.toLowerCase() }));
   }
 
   /** GET /rps/signature/<mpinId>?regOTT=: the first client-secret share, once, after activation. */
   async function signature(mpinIdHex: string, regOTT: string) {
     const mpinId = mpinIdHex.toLowerCase();
-    const record = storage.get('registration', mpinId);
+    const record = await storage.get('registration', mpinId);
     // a wrong regOTT gets Milagro's answer but, unlike Milagro, leaves the registration alone: whoever merely
     // knows a pending mpin_id (it is in the activation link) must not be able to cancel it
     if (!record || !safeEqual(record.regOTT, regOTT.toLowerCase())) throw new HttpError(400, 'M-Pin ID not found.');
@@ -247,7 +248,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       throw new HttpError(401, 'M-PinID not active.');
     const hash = toHex(mpin.hashId(fromHex(mpinId)));
     const clientSecretShare = await deps.dta1().clientSecretShare(hash, record.mobile);
-    if (!storage.take('registration', mpinId)) throw new HttpError(400, 'M-Pin ID not found.'); // a concurrent call won
+    if (!(await storage.take('registration', mpinId))) throw new HttpError(400, 'M-Pin ID not found.'); // a concurrent call won
     return { clientSecretShare, params: deps.dta2().clientSecretParams(hash, record.mobile) };
   }
 
@@ -275,12 +276,12 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     await callPermitHook(id.hex);
     const hash = hashOf(id);
     const day = epochDay(new Date(now()));
-    let permit = storage.get('permit', `${hash}/${day}`)?.timePermit;
+    let permit = (await storage.get('permit', `${hash}/${day}`))?.timePermit;
     if (!permit) {
       // like Milagro, fetch a random run of days at once so that the D-TA cannot tell logins apart by day
       const permits = await deps.dta1().timePermits(hash, 7 + randomInt(7));
       for (const [d, p] of Object.entries(permits))
-        storage.put('permit', `${hash}/${d}`, { timePermit: p }, (Number(d) + 2) * 86_400_000);
+        await storage.put('permit', `${hash}/${d}`, { timePermit: p }, (Number(d) + 2) * 86_400_000);
       permit = permits[String(day)];
       if (!permit) throw new HttpError(500, 'D-TA gave no time permit for today');
     }
@@ -295,7 +296,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** POST /rps/pass1: store U, UT and a fresh challenge y for 15 s. */
-  function pass1(body: { mpin_id: string; U: string; UT?: string }) {
+  async function pass1(body: { mpin_id: string; U: string; UT?: string }) {
     const id = identity(body.mpin_id);
     try {
       mpin.g1FromBytes(fromHex(body.U), 'U');
@@ -304,7 +305,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       throw new HttpError(403, (e as Error).message);
     }
     const y = toHex(mpin.randomMasterSecret());
-    storage.put(
+    await storage.put(
       'pass1',
       id.hex,
       { u: body.U.toLowerCase(), ut: body.UT?.toLowerCase() ?? null, y },
@@ -320,7 +321,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
    */
   async function pass2(body: { mpin_id: string; V: string; WID: string }) {
     const id = identity(body.mpin_id);
-    const p1 = storage.take('pass1', id.hex); // single use: a replayed pass 2 finds nothing
+    const p1 = await storage.take('pass1', id.hex); // single use: a replayed pass 2 finds nothing
     if (!p1) throw new HttpError(403, 'Invalid pass one data');
     let v: Uint8Array;
     try {
@@ -344,7 +345,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       }
     }
     const authOTT = randomHex(16);
-    storage.put(
+    await storage.put(
       'auth',
       authOTT,
       {
@@ -361,14 +362,14 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** Milagro's attempt counting: 401 for a wrong PIN, 410 once the limit is reached (and ever after). */
-  function countAttempt(mpinId: string, ok: boolean): { status: number; message: string } {
-    const count = storage.get('attempts', mpinId)?.count ?? 0;
+  async function countAttempt(mpinId: string, ok: boolean): Promise<{ status: number; message: string }> {
+    const count = (await storage.get('attempts', mpinId))?.count ?? 0;
     if (ok && count < config.MAX_INVALID_LOGIN_ATTEMPTS) {
-      storage.delete('attempts', mpinId);
+      await storage.delete('attempts', mpinId);
       return { status: 200, message: 'Authentication successful' };
     }
     const next = count + 1;
-    storage.put('attempts', mpinId, { count: next });
+    await storage.put('attempts', mpinId, { count: next });
     if (next >= config.MAX_INVALID_LOGIN_ATTEMPTS)
       return { status: 410, message: 'This M-Pin identity is blocked: too many wrong PINs.' };
     return { status: 401, message: 'Wrong PIN.' };
@@ -380,27 +381,27 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
    * the attempt is counted. Only a success writes to the number: it becomes this sign-in's, used, once.
    */
   async function mobileAuthenticate(authOTT: string) {
-    const pending = () => {
-      const auth = storage.get('auth', authOTT);
-      const access = auth && auth.wid !== '0' && !auth.claimed ? storage.get('access', auth.wid) : undefined;
+    const pending = async () => {
+      const auth = await storage.get('auth', authOTT);
+      const access = auth && auth.wid !== '0' && !auth.claimed ? await storage.get('access', auth.wid) : undefined;
       return auth && access && !access.used ? auth : undefined;
     };
-    const auth = pending();
+    const auth = await pending();
     if (!auth) throw new HttpError(412, 'Invalid or expired access number');
     try {
       await callPermitHook(auth.mpinId);
     } catch (e) {
-      storage.delete('auth', authOTT);
+      await storage.delete('auth', authOTT);
       throw e;
     }
     // the hook was a wait: a concurrent request with this authOTT, or another sign-in on this number, may have won
-    if (!pending()) throw new HttpError(412, 'Invalid or expired access number');
-    const result = countAttempt(auth.mpinId, auth.ok);
+    if (!(await pending())) throw new HttpError(412, 'Invalid or expired access number');
+    const result = await countAttempt(auth.mpinId, auth.ok);
     if (result.status !== 200) {
-      storage.delete('auth', authOTT);
+      await storage.delete('auth', authOTT);
       throw new HttpError(result.status, result.message);
     }
-    storage.update('access', auth.wid, (a) => ({
+    await storage.update('access', auth.wid, (a) => ({
       ...a,
       authOTT,
       status: 'authenticate',
@@ -409,64 +410,80 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       used: true,
       userId: auth.userId,
     }));
-    const ready = await waitFor(() => storage.get('access', auth.wid)?.browserReady === true, MOBILE_WAIT_MS);
-    const done = storage.get('access', auth.wid);
+    const ready = await waitFor(
+      'access',
+      auth.wid,
+      async () => (await storage.get('access', auth.wid))?.browserReady === true,
+      MOBILE_WAIT_MS,
+    );
+    const done = await storage.get('access', auth.wid);
     if (!ready || !done) throw new HttpError(408, 'Authentication timed out');
     if (done.authStatus !== 200) throw new HttpError(done.authStatus, done.message);
     return { logoutURL: done.logoutURL, logoutData: done.logoutData ?? {} };
   }
 
-  /** Polls `condition` until true or `ms` elapse; ends early when the server closes. */
-  async function waitFor(condition: () => boolean, ms: number): Promise<boolean> {
+  /**
+   * Waits until `condition` holds, re-checking it whenever the record `kind`/`key` changes (in any process), for at
+   * most `ms`; ends early when the server closes.
+   */
+  async function waitFor(kind: Kind, key: string, condition: () => Promise<boolean>, ms: number): Promise<boolean> {
     const ctrl = new AbortController();
     waits.add(ctrl);
+    const aborted = new Promise<boolean>((resolve) => ctrl.signal.addEventListener('abort', () => resolve(false)));
     try {
       const end = Date.now() + ms;
-      while (!condition()) {
-        if (Date.now() >= end || ctrl.signal.aborted) return false;
-        await new Promise((r) => setTimeout(r, 100));
+      for (;;) {
+        const left = end - Date.now();
+        if (left <= 0 || ctrl.signal.aborted) return false;
+        const changed = await Promise.race([waitForChange(storage, kind, key, left, condition), aborted]);
+        if (ctrl.signal.aborted) return false;
+        if (changed && (await condition())) return true;
+        if (!changed) return false;
       }
-      return true;
     } finally {
       waits.delete(ctrl);
     }
   }
 
   /** Private POST /authenticate (the relying party, for the browser's session). */
-  function authenticate(body: { authOTT: string; logoutURL?: string; logoutData?: Record<string, string> | null }) {
-    const auth = storage.get('auth', body.authOTT);
+  async function authenticate(body: {
+    authOTT: string;
+    logoutURL?: string;
+    logoutData?: Record<string, string> | null;
+  }) {
+    const auth = await storage.get('auth', body.authOTT);
     if (!auth || auth.claimed) throw new HttpError(408, 'Expired authentication request');
-    storage.update('auth', body.authOTT, (a) => ({ ...a, claimed: true }));
+    await storage.update('auth', body.authOTT, (a) => ({ ...a, claimed: true }));
     let result: { status: number; message: string };
     if (auth.wid !== '0') {
-      const access = storage.get('access', auth.wid);
+      const access = await storage.get('access', auth.wid);
       if (!access || access.authOTT !== body.authOTT || access.authStatus !== 200)
         throw new HttpError(408, 'Expired authentication request');
-      storage.update('access', auth.wid, (a) => ({
+      await storage.update('access', auth.wid, (a) => ({
         ...a,
         logoutURL: body.logoutURL ?? LOGOUT_URL,
         logoutData: body.logoutData ?? null,
       }));
       result = { status: 200, message: access.message };
     } else {
-      result = countAttempt(auth.mpinId, auth.ok);
+      result = await countAttempt(auth.mpinId, auth.ok);
     }
     return { userId: auth.userId, mpinId: auth.mpinId, ...result };
   }
 
   /** Private POST /loginResult: the relying party has (or has not) signed the browser in; releases the phone. */
-  function loginResult(body: {
+  async function loginResult(body: {
     authOTT: string;
     status: number;
     message?: string;
     logoutURL?: string;
     logoutData?: Record<string, string> | null;
   }) {
-    const auth = storage.take('auth', body.authOTT);
+    const auth = await storage.take('auth', body.authOTT);
     if (!auth) throw new HttpError(404, 'Unknown authentication');
     if (auth.wid !== '0') {
       // only the sign-in the number was given to (at /rps/authenticate) may report on it
-      storage.update('access', auth.wid, (a) =>
+      await storage.update('access', auth.wid, (a) =>
         a.authOTT !== body.authOTT
           ? a
           : {
@@ -483,7 +500,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** A live access record under a fresh wid from `draw`, and the PC's polling handle for it. */
-  function newAccess(draw: () => string) {
+  async function newAccess(draw: () => string) {
     const ttl = config.ACCESS_NUMBER_TTL_SECONDS;
     const start = now();
     const expires = start + (ttl + config.ACCESS_NUMBER_GRACE_SECONDS) * 1000;
@@ -502,8 +519,8 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     };
     for (let i = 0; i < 100; i++) {
       const wid = draw();
-      if (storage.insert('access', wid, record, expires)) {
-        storage.put('webott', webOTT, { wid }, expires);
+      if (await storage.insert('access', wid, record, expires)) {
+        await storage.put('webott', webOTT, { wid }, expires);
         return { wid, webOTT, ttlSeconds: ttl, localTimeStart: start, localTimeEnd: start + ttl * 1000 };
       }
     }
@@ -511,30 +528,30 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** POST /rps/getAccessNumber: a fresh number, unique among live ones, and the PC's polling handle. */
-  function getAccessNumber() {
+  async function getAccessNumber() {
     const rules = {
       digits: config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6,
       useCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM,
       cSum: 1,
     };
-    const { wid, ...rest } = newAccess(() => generateAccessNumber(rules));
+    const { wid, ...rest } = await newAccess(() => generateAccessNumber(rules));
     return { accessNumber: wid, ...rest };
   }
 
   /** POST /rps/getQrUrl (Milagro's native-app variant): the same record under a random 32-hex id, in a URL for a QR code. */
-  function getQrUrl() {
-    const { wid, ...rest } = newAccess(() => randomHex(16));
+  async function getQrUrl() {
+    const { wid, ...rest } = await newAccess(() => randomHex(16));
     return { qrUrl: `${ctx.publicUrl}/#${wid}`, ...rest };
   }
 
-  function accessByWebOtt(webOTT: string) {
-    const wid = storage.get('webott', webOTT.toLowerCase())?.wid;
-    return wid ? storage.get('access', wid) : undefined;
+  async function accessByWebOtt(webOTT: string) {
+    const wid = (await storage.get('webott', webOTT.toLowerCase()))?.wid;
+    return wid ? await storage.get('access', wid) : undefined;
   }
 
   /** POST /rps/access (v2): always 200, with the state of the PC's access number. */
-  function accessStatus(webOTT: string) {
-    const a = accessByWebOtt(webOTT);
+  async function accessStatus(webOTT: string) {
+    const a = await accessByWebOtt(webOTT);
     if (!a) return { status: 'expired', statusCode: 0, userId: '', redirectURL: '', authOTT: '' };
     const authenticated = a.status === 'authenticate' && a.authStatus === 200;
     return {
@@ -547,8 +564,8 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   /** POST /rps/accessnumber (v1): 200 {authOTT} once the phone signed in, 401 while pending, 404 when unknown. */
-  function accessV1(webOTT: string) {
-    const a = accessByWebOtt(webOTT);
+  async function accessV1(webOTT: string) {
+    const a = await accessByWebOtt(webOTT);
     if (!a) throw new HttpError(404, 'Unknown or expired access number');
     if (a.status !== 'authenticate' || a.authStatus !== 200) throw new HttpError(401, 'Not authenticated yet');
     return { authOTT: a.authOTT };
@@ -559,8 +576,8 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
    * the PC show "Authenticating user: X"; here it changes nothing, because nothing proves who sent it (anyone could
    * put any name on anyone's PC). The PC shows the user once the sign-in succeeded.
    */
-  function codeStatus(body: { status: 'wid' | 'user'; wid: string; userId?: string }) {
-    const live = storage.get('access', body.wid);
+  async function codeStatus(body: { status: 'wid' | 'user'; wid: string; userId?: string }) {
+    const live = await storage.get('access', body.wid);
     if (!live || live.used) throw new HttpError(400, 'Invalid or expired access number');
     return body.status === 'wid' ? { PrerollId: '', AppName: 'M-Pin demo', AppLogoUrl: '' } : { Status: 'OK' };
   }

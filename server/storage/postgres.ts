@@ -7,8 +7,7 @@
  * request waiting on a record (the phone waiting for the PC, the PC waiting for the phone) wakes in any process.
  */
 import pg from 'pg';
-import type { Kind, RecordKinds, StoredRecord } from './types.ts';
-import type { AsyncStorage, ChangeListener } from './async-storage.ts';
+import type { ChangeListener, Kind, RecordKinds, Storage, StoredRecord } from './types.ts';
 
 const CHANNEL = 'mpin_records';
 
@@ -67,7 +66,7 @@ const toRecord = <K extends Kind>(r: Row): StoredRecord<K> => ({
   expires: r.expires === null ? null : Number(r.expires),
 });
 
-export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<AsyncStorage> {
+export async function openPostgres(url: string, options: PostgresOptions = {}): Promise<Storage> {
   const now = options.now ?? Date.now;
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection that the server drops must not crash the process; the pool replaces it.
@@ -105,7 +104,7 @@ export async function openPostgres(url: string, options: PostgresOptions = {}): 
     }
   }
 
-  const storage: AsyncStorage = {
+  const storage: Storage = {
     async get(kind, key) {
       const { rows } = await pool.query<Row>(`SELECT value FROM records WHERE kind = $1 AND key = $2 AND ${LIVE}`, [
         kind,

@@ -4,7 +4,7 @@
  */
 import Database from 'better-sqlite3';
 import { chmodSync, existsSync } from 'node:fs';
-import type { Kind, RecordKinds, Storage, StoredRecord } from './types.ts';
+import type { ChangeListener, Kind, RecordKinds, Storage, StoredRecord } from './types.ts';
 
 const MIGRATIONS: string[] = [
   `CREATE TABLE records (
@@ -44,35 +44,62 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
   type Row = { value: string; created: number; expires: number | null };
   const row = (kind: Kind, key: string) => sel.get(kind, key, now()) as Row | undefined;
 
+  // Changes are announced in this process only: one process owns the file.
+  const listeners = new Set<ChangeListener>();
+  const changed = (kind: Kind, key: string) => {
+    for (const l of listeners) l(kind, key);
+  };
+
+  const insertTx = db.transaction((kind: Kind, key: string, value: unknown, expiresAt: number | null) => {
+    if (row(kind, key)) return false;
+    upsert.run(kind, key, JSON.stringify(value), now(), expiresAt);
+    return true;
+  });
+  const updateTx = db.transaction((kind: Kind, key: string, change: (v: never) => unknown) => {
+    const r = row(kind, key);
+    if (!r) return undefined;
+    const next = change(JSON.parse(r.value) as never);
+    setValue.run(JSON.stringify(next), kind, key);
+    return next;
+  });
+  const takeTx = db.transaction((kind: Kind, key: string) => {
+    const r = row(kind, key);
+    del.run(kind, key);
+    return r ? (JSON.parse(r.value) as unknown) : undefined;
+  });
+
+  // better-sqlite3 is synchronous: each call below runs to its end before any other JavaScript, which makes it
+  // atomic in this process; the promises only give it the interface a network database needs.
   const storage: Storage = {
-    get(kind, key) {
+    async get(kind, key) {
       const r = row(kind, key);
       return r ? (JSON.parse(r.value) as never) : undefined;
     },
-    put(kind, key, value, expiresAt = null) {
+    async put(kind, key, value, expiresAt = null) {
       upsert.run(kind, key, JSON.stringify(value), now(), expiresAt);
+      changed(kind, key);
     },
-    insert: db.transaction((kind: Kind, key: string, value: unknown, expiresAt: number | null = null) => {
-      if (row(kind, key)) return false;
-      upsert.run(kind, key, JSON.stringify(value), now(), expiresAt);
-      return true;
-    }),
-    update: db.transaction((kind: Kind, key: string, change: (v: never) => unknown) => {
-      const r = row(kind, key);
-      if (!r) return undefined;
-      const next = change(JSON.parse(r.value) as never);
-      setValue.run(JSON.stringify(next), kind, key);
+    async insert(kind, key, value, expiresAt = null) {
+      const inserted = insertTx(kind, key, value, expiresAt);
+      if (inserted) changed(kind, key);
+      return inserted;
+    },
+    async update(kind, key, change) {
+      const next = updateTx(kind, key, change) as never;
+      if (next !== undefined) changed(kind, key);
       return next;
-    }) as Storage['update'],
-    take: db.transaction((kind: Kind, key: string) => {
-      const r = row(kind, key);
-      del.run(kind, key);
-      return r ? (JSON.parse(r.value) as unknown) : undefined;
-    }) as Storage['take'],
-    delete(kind, key) {
-      return del.run(kind, key).changes > 0;
     },
-    list<K extends Kind>(kind: K, limit = 1000): StoredRecord<K>[] {
+    async take(kind, key) {
+      const value = takeTx(kind, key) as never;
+      if (value !== undefined) changed(kind, key);
+      return value;
+    },
+    async delete(kind, key) {
+      const deleted = del.run(kind, key).changes > 0;
+      if (deleted) changed(kind, key);
+      return deleted;
+    },
+    async list<K extends Kind>(kind: K, limit = 1000): Promise<StoredRecord<K>[]> {
       const rows = listStmt.all(kind, now(), limit) as (Row & { key: string })[];
       return rows.map((r) => ({
         key: r.key,
@@ -81,14 +108,19 @@ export function openSqlite(file: string, now: () => number = Date.now): Storage 
         expires: r.expires,
       }));
     },
-    expiresAt(kind, key) {
+    async expiresAt(kind, key) {
       const r = row(kind, key);
       return r ? r.expires : undefined;
     },
-    purgeExpired() {
+    async purgeExpired() {
       return purge.run(now()).changes;
     },
-    close() {
+    onChange(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      listeners.clear();
       db.close();
     },
   };

@@ -59,26 +59,39 @@ export interface StoredRecord<K extends Kind> {
   expires: number | null;
 }
 
+/** Called after a record of `kind` and `key` was written or removed, by this process or (PostgreSQL) another. */
+export type ChangeListener = (kind: Kind, key: string) => void;
+
+/**
+ * Every call returns a promise, so that the same server code runs on the embedded SQLite file and on a PostgreSQL
+ * shared by several processes. A change to a record is announced to every listener (PostgreSQL: in every process,
+ * through NOTIFY), so a request waiting on a record wakes wherever the change was made (`waitForChange`).
+ */
 export interface Storage {
   /** The value, or undefined when absent or expired. */
-  get<K extends Kind>(kind: K, key: string): RecordKinds[K] | undefined;
+  get<K extends Kind>(kind: K, key: string): Promise<RecordKinds[K] | undefined>;
   /** Inserts or replaces; `expiresAt` in ms since the epoch, null for never. */
-  put<K extends Kind>(kind: K, key: string, value: RecordKinds[K], expiresAt?: number | null): void;
+  put<K extends Kind>(kind: K, key: string, value: RecordKinds[K], expiresAt?: number | null): Promise<void>;
   /** Inserts only when no live record has that key; false when one does. */
-  insert<K extends Kind>(kind: K, key: string, value: RecordKinds[K], expiresAt?: number | null): boolean;
-  /** Applies `change` to the live record atomically and keeps its expiry; undefined when absent. */
+  insert<K extends Kind>(kind: K, key: string, value: RecordKinds[K], expiresAt?: number | null): Promise<boolean>;
+  /**
+   * Applies `change` to the live record atomically (no other process can change it in between) and keeps its
+   * expiry; undefined when absent. `change` must be synchronous and free of side effects: it may run again.
+   */
   update<K extends Kind>(
     kind: K,
     key: string,
     change: (value: RecordKinds[K]) => RecordKinds[K],
-  ): RecordKinds[K] | undefined;
-  /** Removes and returns the live record: the primitive behind every single-use token. */
-  take<K extends Kind>(kind: K, key: string): RecordKinds[K] | undefined;
-  delete(kind: Kind, key: string): boolean;
+  ): Promise<RecordKinds[K] | undefined>;
+  /** Removes and returns the live record, to exactly one caller: the primitive behind every single-use token. */
+  take<K extends Kind>(kind: K, key: string): Promise<RecordKinds[K] | undefined>;
+  delete(kind: Kind, key: string): Promise<boolean>;
   /** Live records of a kind, newest first. */
-  list<K extends Kind>(kind: K, limit?: number): StoredRecord<K>[];
+  list<K extends Kind>(kind: K, limit?: number): Promise<StoredRecord<K>[]>;
   /** Expiry time of a live record (ms), null for never, undefined when absent. */
-  expiresAt(kind: Kind, key: string): number | null | undefined;
-  purgeExpired(): number;
-  close(): void;
+  expiresAt(kind: Kind, key: string): Promise<number | null | undefined>;
+  purgeExpired(): Promise<number>;
+  /** Subscribes to changes; returns the function that unsubscribes. */
+  onChange(listener: ChangeListener): () => void;
+  close(): Promise<void>;
 }

@@ -46,7 +46,7 @@ export function createHttpApp(level: string, name: string): FastifyInstance {
     }
     if (isStorageFailure(error)) {
       // the code only (SQLITE_FULL, SQLITE_IOERR_WRITE…): SQLite's messages name no data, but keep the log terse
-      req.log.error({ err: { type: 'SqliteError', code: error.code } }, 'storage failed');
+      req.log.error({ err: { type: 'StorageFailure', code: error.code } }, 'storage failed');
       return reply.code(503).send(errorBody('The service is temporarily unavailable: try again later'));
     }
     if (error instanceof z.ZodError) {

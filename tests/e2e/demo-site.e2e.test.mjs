@@ -308,14 +308,14 @@ describe('demo relying party in Chromium', { timeout: 180_000 }, () => {
   it('refuses a revoked identity, and blocks one after too many wrong PINs', async () => {
     await page.goto(`${base}/`);
     await waitState(page, '#mpin-pinpad', 'pin');
-    runAdmin(['revoke', 'alice@example.test'], server.ctx.storage);
+    await runAdmin(['revoke', 'alice@example.test'], server.ctx.storage);
     await page.reload();
     await waitState(page, '#mpin-pinpad', 'pin');
     await page.type('#mpin-pin', '1234');
     await page.click('#mpin-signin-submit');
     await waitState(page, '#mpin-pinpad', 'blocked');
     assert.match(await text(page, '#mpin-blocked-message'), /alice@example\.test has been revoked/);
-    runAdmin(['unrevoke', 'alice@example.test'], server.ctx.storage);
+    await runAdmin(['unrevoke', 'alice@example.test'], server.ctx.storage);
 
     await page.click('[data-mpin-view="blocked"] [data-mpin-action="identities"]');
     await waitState(page, '#mpin-pinpad', 'identities');

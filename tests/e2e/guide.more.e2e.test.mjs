@@ -377,7 +377,7 @@ describe('more of the M-Pin mobile guide in Chromium', () => {
   });
 
   it('refuses the sign-in of a device the admin revoked, with a clear message; after unrevoke it works', async () => {
-    assert.match(runAdmin(['revoke', EMAIL], server.ctx.storage).join('\n'), /Revoked/);
+    assert.match((await runAdmin(['revoke', EMAIL], server.ctx.storage)).join('\n'), /Revoked/);
     const popup = await openPopup();
     await waitForText(popup, /Sign in with this M-Pin/);
     const { page: pcPage, accessNumber } = await pcAccessNumber(pc, server.publicUrl);
@@ -388,7 +388,7 @@ describe('more of the M-Pin mobile guide in Chromium', () => {
     assert.match(await popup.evaluate(() => document.body.innerText), /may not sign in/);
     await screenshot(popup, 'popup-revoked.png', 'body');
 
-    assert.match(runAdmin(['unrevoke', EMAIL], server.ctx.storage).join('\n'), /Unrevoked/);
+    assert.match((await runAdmin(['unrevoke', EMAIL], server.ctx.storage)).join('\n'), /Unrevoked/);
     await waitForText(popup, /Login/);
     await popup.keyboard.type(PIN);
     await click(popup, 'Login');

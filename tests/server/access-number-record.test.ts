@@ -95,7 +95,7 @@ describe("an access number's record changes only when a sign-in succeeds", () =>
     const authOTT = await bogusPass2('mallory@example.com', an.accessNumber);
     const res = await http('POST', `${server.privateUrl}/loginResult`, { authOTT, status: 200 });
     expect(res.status).toBe(200);
-    expect(server.ctx.storage.get('access', an.accessNumber)).toMatchObject({
+    expect(await server.ctx.storage.get('access', an.accessNumber)).toMatchObject({
       status: 'new',
       userId: '',
       authOTT: '',

@@ -24,8 +24,8 @@ beforeEach(() => {
   clock = Date.UTC(2024, 4, 1, 12, 0, 0);
   storage = openSqlite(join(dir, 'mpin.sqlite'), () => clock);
 });
-afterEach(() => {
-  storage.close();
+afterEach(async () => {
+  await storage.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -49,7 +49,7 @@ describe('built-in mailbox transport', () => {
     await mailer.send({ to: 'bob@example.com', subject: 'Second', text: 'Hello Bob', html: '<p>Bob</p>' });
     mailer.close();
 
-    const list = storage.list('mail');
+    const list = await storage.list('mail');
     expect(list.map((m) => m.value.subject)).toEqual(['Second', 'First']);
     const first = list[1]!;
     expect(first.value).toEqual({
@@ -70,7 +70,7 @@ describe('built-in mailbox transport', () => {
     expect(printed[0]).toContain('http://localhost:8080/a?k=1'); // the text body, activation link and all
 
     clock += MAILBOX_RETENTION_MS + 1;
-    expect(storage.list('mail')).toHaveLength(0);
+    expect(await storage.list('mail')).toHaveLength(0);
   });
 
   it('prints the mailbox link with the URL it is given', async () => {
@@ -80,7 +80,7 @@ describe('built-in mailbox transport', () => {
       publicUrl: () => 'http://127.0.0.1:4321/',
     });
     await mailer.send({ to: 'a@example.com', subject: 'S', text: 'T', html: '' });
-    expect(printed[0]).toContain(`http://127.0.0.1:4321/mailbox/${storage.list('mail')[0]!.key}`);
+    expect(printed[0]).toContain(`http://127.0.0.1:4321/mailbox/${(await storage.list('mail'))[0]!.key}`);
   });
 
   it('refuses a recipient that is not one plain address', async () => {
@@ -94,7 +94,7 @@ describe('built-in mailbox transport', () => {
     ]) {
       await expect(mailer.send({ to, subject: 'x', text: 'x', html: 'x' })).rejects.toThrow(/recipient/);
     }
-    expect(storage.list('mail')).toHaveLength(0);
+    expect(await storage.list('mail')).toHaveLength(0);
   });
 });
 
@@ -144,7 +144,7 @@ describe('SMTP transport', () => {
       expect(msg.raw).toMatch(/^To: carol@example.com\r$/m);
       expect(msg.raw).toContain('Open http://localhost:8080/activate to activate.');
       // SMTP mode: nothing stored in the mailbox, nothing printed
-      expect(storage.list('mail')).toHaveLength(0);
+      expect(await storage.list('mail')).toHaveLength(0);
       expect(printed).toHaveLength(0);
     } finally {
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
@@ -156,7 +156,7 @@ describe('mailbox pages', () => {
   async function appWith(env: Record<string, string> = {}) {
     const cfg = config(env);
     const app = createHttpApp('silent', 'test');
-    registerMailbox(app, { config: cfg, storage } as unknown as ServerContext);
+    await registerMailbox(app, { config: cfg, storage } as unknown as ServerContext);
     await app.ready();
     return app;
   }
@@ -171,7 +171,7 @@ describe('mailbox pages', () => {
       text: 'Activate: http://localhost:8080/mpinActivate?k=ab&x=1.\n<script>alert(2)</script> javascript:alert(3) https://example.com/x)',
       html: '<p><script>alert(4)</script></p>',
     });
-    const [newest, oldest] = storage.list('mail');
+    const [newest, oldest] = await storage.list('mail');
     const app = await appWith();
     try {
       const list = await app.inject({ method: 'GET', url: '/mailbox' });
@@ -226,7 +226,13 @@ describe('mailbox pages', () => {
   });
 
   it('says mail goes out by SMTP and lists nothing when SMTP_URL is set', async () => {
-    storage.put('mail', 'x', { to: 'a@example.com', from: 'f@example.com', subject: 'Secret', text: 't', html: '' });
+    await storage.put('mail', 'x', {
+      to: 'a@example.com',
+      from: 'f@example.com',
+      subject: 'Secret',
+      text: 't',
+      html: '',
+    });
     const app = await appWith({ SMTP_URL: 'smtp://127.0.0.1:2525' });
     try {
       const list = await app.inject({ method: 'GET', url: '/mailbox' });

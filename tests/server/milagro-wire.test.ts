@@ -204,10 +204,10 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
   it('revocation: after the admin revokes the user, time permits are refused', async () => {
     const id = await enrol('grace@example.com', 8642);
     expect('date' in (await phone.timePermit(id))).toBe(true);
-    server.ctx.storage.put('revoked', 'grace@example.com', { reason: 'test' });
+    await server.ctx.storage.put('revoked', 'grace@example.com', { reason: 'test' });
     const refused = await phone.timePermit(id);
     expect('status' in refused && refused.status).toBe(403);
-    server.ctx.storage.delete('revoked', 'grace@example.com');
+    await server.ctx.storage.delete('revoked', 'grace@example.com');
     expect('date' in (await phone.timePermit(id))).toBe(true);
   });
 

@@ -4,14 +4,15 @@
 // change made through one store wakes a waiter on the other, and migrations run once when two start together.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgres } from '../../server/storage/postgres.ts';
-import { waitForChange, type AsyncStorage } from '../../server/storage/async-storage.ts';
+import { waitForChange } from '../../server/storage/wait.ts';
+import type { Storage } from '../../server/storage/types.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 
 let pg: TestPostgres;
 let clock = Date.now();
 const now = () => clock;
-let a: AsyncStorage;
-let b: AsyncStorage;
+let a: Storage;
+let b: Storage;
 
 beforeAll(async () => {
   pg = await startTestPostgres();
@@ -62,7 +63,7 @@ describe('PostgreSQL storage', () => {
 
   it('concurrent increments of an attempt counter from two processes lose nothing', async () => {
     await a.put('attempts', 'mpin-x', { count: 0 });
-    const bump = (s: AsyncStorage) => s.update('attempts', 'mpin-x', (v) => ({ count: v.count + 1 }));
+    const bump = (s: Storage) => s.update('attempts', 'mpin-x', (v) => ({ count: v.count + 1 }));
     await Promise.all(Array.from({ length: 30 }, (_, i) => bump(i % 2 ? a : b)));
     expect(await a.get('attempts', 'mpin-x')).toEqual({ count: 30 });
     expect(await a.update('attempts', 'absent', (v) => v)).toBeUndefined();

@@ -75,7 +75,7 @@ describe('unactivated registrations expire (ACTIVATION_EXPIRE_SECONDS=600)', () 
       400,
       /not found/,
     );
-    const listed = runAdmin(['list'], server.ctx.storage).join('\n');
+    const listed = (await runAdmin(['list'], server.ctx.storage)).join('\n');
     expect(listed).not.toContain('pending@example.com');
     expect(listed).toContain('kept@example.com');
 

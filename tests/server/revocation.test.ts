@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-const admin = (...args: string[]) => runAdmin(args, server.ctx.storage);
+const admin = async (...args: string[]) => await runAdmin(args, server.ctx.storage);
 
 /** Today's time permit, fetched now and kept, as a client caches it. */
 async function heldPermit(id: MilagroIdentity) {
@@ -41,35 +41,35 @@ describe('revocation with a time permit already fetched', () => {
   it('browser sign-in (WID "0"): pass 2 after the revocation is refused with 403', async () => {
     const id = await enrol(phone, 'rev-pass2@example.com', 1111);
     const permit = await heldPermit(id);
-    admin('revoke', id.mpinIdHex, 'lost laptop');
+    await admin('revoke', id.mpinIdHex, 'lost laptop');
     await expect(phone.passes(id, 1111, '0', permit)).rejects.toThrow(/pass2: 403 .*revoked/);
     // the refusal counted no wrong PIN: unrevoked, the right PIN signs in
-    admin('unrevoke', id.mpinIdHex);
+    await admin('unrevoke', id.mpinIdHex);
     expect((await phone.browserAuthenticate(await phone.passes(id, 1111, '0', permit))).status).toBe(200);
   });
 
   it('browser sign-in: revoked between pass 2 and /mpinAuthenticate, the relying party refuses the session', async () => {
     const id = await enrol(phone, 'rev-rp@example.com', 2222);
     const authOTT = await phone.passes(id, 2222, '0', await heldPermit(id));
-    admin('revoke', 'rev-rp@example.com');
+    await admin('revoke', 'rev-rp@example.com');
     const refused = await http('POST', `${server.publicUrl}/mpinAuthenticate`, { mpinResponse: { authOTT } });
     expectError(refused, 403, /revoked/);
     expect(refused.headers.get('set-cookie')).toBeNull(); // no session
-    admin('unrevoke', 'rev-rp@example.com');
+    await admin('unrevoke', 'rev-rp@example.com');
   });
 
   it("access number: revoked between pass 2 and the phone's /rps/authenticate, the phone gets 403 and the PC nothing", async () => {
     const id = await enrol(phone, 'rev-phone@example.com', 3333);
     const { pc, accessNumber, webOTT } = await pcWithNumber();
     const authOTT = await phone.passes(id, 3333, accessNumber, await heldPermit(id));
-    admin('revoke', id.mpinIdHex);
+    await admin('revoke', id.mpinIdHex);
     const refused = await phone.mobileAuthenticate(authOTT);
     expect(refused.status, refused.text).toBe(403);
     expect(refused.body.message).toMatch(/revoked/);
     const poll = await pc.request('POST', '/rps/access', { webOTT });
     expect(poll.body).toMatchObject({ status: 'new', userId: '', authOTT: '' });
     // the number is still the PC's: once unrevoked, the same phone signs it in
-    admin('unrevoke', id.mpinIdHex);
+    await admin('unrevoke', id.mpinIdHex);
     const done = phone.mobileAuthenticate(await phone.passes(id, 3333, accessNumber));
     const ready = await pollAccess(pc, webOTT, 'authenticate');
     expect(ready.body.userId).toBe('rev-phone@example.com');
@@ -85,13 +85,13 @@ describe('revocation with a time permit already fetched', () => {
     const phoneDone = phone.mobileAuthenticate(await phone.passes(id, 4444, accessNumber, await heldPermit(id)));
     const ready = await pollAccess(pc, webOTT, 'authenticate');
     expect(ready.body.status).toBe('authenticate');
-    admin('revoke', 'rev-pc@example.com');
+    await admin('revoke', 'rev-pc@example.com');
     const pcAuth = await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: ready.body.authOTT } });
     expect(pcAuth.status, pcAuth.text).toBe(403);
     expect(pcAuth.body).toEqual({ version: '0.3', message: expect.stringMatching(/revoked/) });
     expect((await pc.request('GET', '/protected')).status).toBe(303);
     const phoneResult = await phoneDone;
     expect(phoneResult.status, phoneResult.text).toBe(403);
-    admin('unrevoke', 'rev-pc@example.com');
+    await admin('unrevoke', 'rev-pc@example.com');
   });
 });

@@ -129,7 +129,7 @@ describe('RPS public API: malformed and hostile requests', () => {
     ];
     for (const [body, message] of cases)
       expectError(await http('POST', `${rps}/pass1`, { ...body, pass: 1 }), 403, message);
-    expect(server.ctx.storage.get('pass1', mpin_id)).toBeUndefined();
+    expect(await server.ctx.storage.get('pass1', mpin_id)).toBeUndefined();
   });
 
   it('an mpin_id that is not hex, not JSON, not an object, or too long gets 403', async () => {
@@ -178,7 +178,7 @@ describe('RPS public API: malformed and hostile requests', () => {
     expect(p1.status, p1.text).toBe(200);
     expect(p1.json).toMatchObject({ pass: 1, message: 'OK', version: '0.3' });
     expect(p1.json.y).toMatch(/^[0-9a-f]{64}$/);
-    const expires = server.ctx.storage.expiresAt('pass1', mpin_id);
+    const expires = await server.ctx.storage.expiresAt('pass1', mpin_id);
     expect(expires).toBeGreaterThanOrEqual(before + 15_000);
     expect(expires).toBeLessThanOrEqual(Date.now() + 15_000);
   });
@@ -261,12 +261,12 @@ describe('RPS public API: malformed and hostile requests', () => {
     const activateKey = await activateKeyFromMail(server, mpinId);
     expect((await http('POST', `${server.privateUrl}/user/${mpinId}`, { activateKey })).status).toBe(200);
     expectError(await http('GET', `${rps}/signature/${mpinId}?regOTT=${'0'.repeat(32)}`), 400, /not found/);
-    expect(server.ctx.storage.get('registration', mpinId)).toBeDefined();
+    expect(await server.ctx.storage.get('registration', mpinId)).toBeDefined();
     const share = await http('GET', `${rps}/signature/${mpinId}?regOTT=${regOTT}`);
     expect(share.status, share.text).toBe(200);
     expect(share.json.clientSecretShare).toMatch(/^04[0-9a-f]{128}$/);
     // issued once: then the registration is gone
-    expect(server.ctx.storage.get('registration', mpinId)).toBeUndefined();
+    expect(await server.ctx.storage.get('registration', mpinId)).toBeUndefined();
     expectError(await http('GET', `${rps}/signature/${mpinId}?regOTT=${regOTT}`), 400, /not found/);
   });
 
@@ -303,7 +303,7 @@ describe('RPS public API: malformed and hostile requests', () => {
     expect(webOTTs.size).toBe(200);
     const [an] = numbers;
     // the server keeps it for ttl + the default 5 s of grace
-    expect(server.ctx.storage.expiresAt('access', an!)).toBeGreaterThanOrEqual(before + 104_000);
+    expect(await server.ctx.storage.expiresAt('access', an!)).toBeGreaterThanOrEqual(before + 104_000);
     expect((await http('GET', `${rps}/clientSettings`)).json.ttlSeconds).toBe(99);
   });
 
@@ -374,7 +374,7 @@ describe('access-number expiry (ACCESS_NUMBER_TTL_SECONDS=5, no grace)', () => {
     const { webOTT } = an.json;
     expect((await http('POST', `${rps}/access`, { webOTT })).json.status).toBe('new');
     expectError(await http('POST', `${rps}/accessnumber`, { webOTT }), 401);
-    expect(server.ctx.storage.expiresAt('access', an.json.accessNumber)).toBe(an.json.localTimeEnd);
+    expect(await server.ctx.storage.expiresAt('access', an.json.accessNumber)).toBe(an.json.localTimeEnd);
 
     await sleep(Math.max(0, an.json.localTimeEnd - Date.now()) + 300);
     const v2 = await http('POST', `${rps}/access`, { webOTT });
@@ -464,7 +464,7 @@ describe('state survives a restart', () => {
     // C: revoked by the administrator; D: a control
     const c = await registerAndActivate(server, 'restart-c@example.com');
     const d = await registerAndActivate(server, 'restart-d@example.com');
-    runAdmin(['revoke', 'restart-c@example.com', 'lost phone'], server.ctx.storage);
+    await runAdmin(['revoke', 'restart-c@example.com', 'lost phone'], server.ctx.storage);
     expectError(await http('GET', `${server.publicUrl}/rps/timePermit/${c.mpinId}`), 403, /revoked/);
 
     const dataDir = server.dataDir;

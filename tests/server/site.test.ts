@@ -91,7 +91,7 @@ afterAll(async () => {
   await pub?.close();
   await priv?.close();
   await rps?.close();
-  ctx?.storage.close();
+  await ctx?.storage.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -122,10 +122,10 @@ function verifyBody(userId: string, over: Record<string, unknown> = {}) {
 }
 
 /** A signed-in session put straight into storage: its cookie secret and its id (the sessionToken). */
-function signedInSession(userId: string, mpinId = newId(userId).hex) {
+async function signedInSession(userId: string, mpinId = newId(userId).hex) {
   const secret = randomHex(32);
   const id = sessionIdOf(secret);
-  ctx.storage.put('session', id, { userId, mpinId, loggedInAt: clock }, clock + 3600_000);
+  await ctx.storage.put('session', id, { userId, mpinId, loggedInAt: clock }, clock + 3600_000);
   return { secret, id, cookie: `${SESSION_COOKIE}=${secret}` };
 }
 
@@ -135,7 +135,7 @@ describe('POST /rpa/mpinVerify', () => {
     const res = await priv.inject({ method: 'POST', url: '/rpa/mpinVerify', payload: body });
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ forceActivate: false });
-    expect(ctx.storage.get('device', body.mpinId)).toEqual({
+    expect(await ctx.storage.get('device', body.mpinId)).toEqual({
       userId: 'alice@example.test',
       deviceName: 'linChrome',
       mobile: 0,
@@ -173,7 +173,7 @@ describe('POST /rpa/mpinVerify', () => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({ forceActivate: true });
     expect(sent).toHaveLength(0);
-    expect(ctx.storage.get('device', body.mpinId)?.userId).toBe('carol@example.test');
+    expect((await ctx.storage.get('device', body.mpinId))?.userId).toBe('carol@example.test');
   });
 
   it('refuses a user id that is not an e-mail address with 403', async () => {
@@ -228,14 +228,14 @@ describe('GET /rpa/mpinPermitUser and the admin command', () => {
     const b = newId('grace@example.test', 1);
     const other = newId('heidi@example.test');
     expect(await permit(a.hex)).toBe(200);
-    expect(runAdmin(['revoke', 'Grace@Example.test'], ctx.storage, () => clock)[0]).toMatch(
+    expect((await runAdmin(['revoke', 'Grace@Example.test'], ctx.storage, () => clock))[0]).toMatch(
       /^Revoked every identity of grace@example.test/,
     );
     expect(await permit(a.hex)).toBe(403);
     expect(await permit(b.hex.toUpperCase())).toBe(403);
     expect(await permit(other.hex)).toBe(200);
-    expect(runAdmin(['list'], ctx.storage).join('\n')).toContain('grace@example.test  since');
-    expect(runAdmin(['unrevoke', 'grace@example.test'], ctx.storage)).toEqual([
+    expect((await runAdmin(['list'], ctx.storage)).join('\n')).toContain('grace@example.test  since');
+    expect(await runAdmin(['unrevoke', 'grace@example.test'], ctx.storage)).toEqual([
       'Unrevoked every identity of grace@example.test.',
     ]);
     expect(await permit(a.hex)).toBe(200);
@@ -249,14 +249,14 @@ describe('GET /rpa/mpinPermitUser and the admin command', () => {
       url: '/rpa/mpinVerify',
       payload: verifyBody('ivan@example.test', { mpinId: a.hex }),
     });
-    runAdmin(['revoke', a.hex, 'lost', 'laptop'], ctx.storage);
+    await runAdmin(['revoke', a.hex, 'lost', 'laptop'], ctx.storage);
     expect(await permit(a.hex)).toBe(403);
     expect(await permit(b.hex)).toBe(200);
-    const listed = runAdmin(['list'], ctx.storage).join('\n');
+    const listed = (await runAdmin(['list'], ctx.storage)).join('\n');
     expect(listed).toContain(`mpin_id ${a.hex}`);
     expect(listed).toMatch(/ivan@example\.test {2}PC {2}"linChrome" {2}issued .* \[REVOKED\]/);
     expect(listed).toContain('(lost laptop)');
-    runAdmin(['unrevoke', a.hex], ctx.storage);
+    await runAdmin(['unrevoke', a.hex], ctx.storage);
     expect(await permit(a.hex)).toBe(200);
   });
 
@@ -266,15 +266,15 @@ describe('GET /rpa/mpinPermitUser and the admin command', () => {
     expect((await priv.inject({ method: 'GET', url: '/rpa/mpinPermitUser' })).statusCode).toBe(403);
   });
 
-  it('gives clear usage errors', () => {
-    expect(() => runAdmin([], ctx.storage)).toThrow(UsageError);
-    expect(() => runAdmin(['frobnicate'], ctx.storage)).toThrow(/unknown command "frobnicate"/);
-    expect(() => runAdmin(['revoke'], ctx.storage)).toThrow(/needs a user id or an mpin_id/);
-    expect(() => runAdmin(['revoke', 'abcdef0123456789abcdef'], ctx.storage)).toThrow(
+  it('gives clear usage errors', async () => {
+    await expect(runAdmin([], ctx.storage)).rejects.toThrow(UsageError);
+    await expect(runAdmin(['frobnicate'], ctx.storage)).rejects.toThrow(/unknown command "frobnicate"/);
+    await expect(runAdmin(['revoke'], ctx.storage)).rejects.toThrow(/needs a user id or an mpin_id/);
+    await expect(runAdmin(['revoke', 'abcdef0123456789abcdef'], ctx.storage)).rejects.toThrow(
       /looks like hex but is not an mpin_id/,
     );
-    expect(() => runAdmin(['list', 'x'], ctx.storage)).toThrow(UsageError);
-    expect(runAdmin(['unrevoke', 'nobody@example.test'], ctx.storage)).toEqual([
+    await expect(runAdmin(['list', 'x'], ctx.storage)).rejects.toThrow(UsageError);
+    expect(await runAdmin(['unrevoke', 'nobody@example.test'], ctx.storage)).toEqual([
       'every identity of nobody@example.test was not revoked.',
     ]);
   });
@@ -376,7 +376,7 @@ describe('POST /mpinAuthenticate', () => {
       status: 200,
       body: { userId: 'judy@example.test', mpinId, status: 200, message: 'Authentication successful' },
     };
-    const old = signedInSession('mallory@example.test');
+    const old = await signedInSession('mallory@example.test');
     const res = await pub.inject({
       method: 'POST',
       url: '/mpinAuthenticate',
@@ -396,8 +396,8 @@ describe('POST /mpinAuthenticate', () => {
       status: 200,
       logoutData: { sessionToken: id, userId: 'judy@example.test' },
     });
-    expect(ctx.storage.get('session', id)).toEqual({ userId: 'judy@example.test', mpinId, loggedInAt: clock });
-    expect(ctx.storage.get('session', old.id)).toBeUndefined();
+    expect(await ctx.storage.get('session', id)).toEqual({ userId: 'judy@example.test', mpinId, loggedInAt: clock });
+    expect(await ctx.storage.get('session', old.id)).toBeUndefined();
 
     const page = await pub.inject({
       method: 'GET',
@@ -441,23 +441,23 @@ describe('POST /mpinAuthenticate', () => {
 
 describe('sign-out', () => {
   it('GET /logout ends the session and says so on the home page', async () => {
-    const s = signedInSession('kim@example.test');
+    const s = await signedInSession('kim@example.test');
     const res = await pub.inject({ method: 'GET', url: '/logout', headers: { cookie: s.cookie } });
     expect(res.statusCode).toBe(303);
     expect(res.headers.location).toBe('/?m=logged-out');
     expect(String(res.headers['set-cookie'])).toContain('Max-Age=0');
-    expect(ctx.storage.get('session', s.id)).toBeUndefined();
+    expect(await ctx.storage.get('session', s.id)).toBeUndefined();
   });
 
   it('POST /logout-self (the Sign out button) ends the session', async () => {
-    const s = signedInSession('leo@example.test');
+    const s = await signedInSession('leo@example.test');
     const res = await pub.inject({ method: 'POST', url: '/logout-self', headers: { cookie: s.cookie } });
     expect(res.statusCode).toBe(303);
-    expect(ctx.storage.get('session', s.id)).toBeUndefined();
+    expect(await ctx.storage.get('session', s.id)).toBeUndefined();
   });
 
   it('POST /logout from the phone answers 200 with an empty body and wakes the waiting /logoutWait', async () => {
-    const s = signedInSession('mia@example.test');
+    const s = await signedInSession('mia@example.test');
     const waiting = pub.inject({ method: 'GET', url: '/logoutWait', headers: { cookie: s.cookie } });
     await new Promise((r) => setTimeout(r, 50));
     const res = await pub.inject({
@@ -467,7 +467,7 @@ describe('sign-out', () => {
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
-    expect(ctx.storage.get('session', s.id)).toBeUndefined();
+    expect(await ctx.storage.get('session', s.id)).toBeUndefined();
     const woke = await waiting;
     expect(woke.statusCode).toBe(200);
     expect(woke.body).toBe('OK');
@@ -484,7 +484,7 @@ describe('sign-out', () => {
       ],
       ['application/octet-stream', (id: string) => JSON.stringify({ sessionToken: id, userId: 'nia@example.test' })],
     ] as const) {
-      const s = signedInSession('nia@example.test');
+      const s = await signedInSession('nia@example.test');
       const res = await pub.inject({
         method: 'POST',
         url: '/logout',
@@ -493,12 +493,12 @@ describe('sign-out', () => {
       });
       expect(res.statusCode, type).toBe(200);
       expect(res.body).toBe('');
-      expect(ctx.storage.get('session', s.id)).toBeUndefined();
+      expect(await ctx.storage.get('session', s.id)).toBeUndefined();
     }
   });
 
   it('answers 400 "Logout failed" for a wrong user, an unknown session, or a malformed body', async () => {
-    const s = signedInSession('olga@example.test');
+    const s = await signedInSession('olga@example.test');
     const bad: unknown[] = [
       { userId: 'someone@example.test', sessionToken: s.id },
       { userId: 'olga@example.test', sessionToken: 'f'.repeat(64) },
@@ -528,7 +528,7 @@ describe('sign-out', () => {
       ).statusCode,
     ).toBe(400);
     expect((await pub.inject({ method: 'POST', url: '/logout' })).statusCode).toBe(400);
-    expect(ctx.storage.get('session', s.id)?.userId).toBe('olga@example.test');
+    expect((await ctx.storage.get('session', s.id))?.userId).toBe('olga@example.test');
   });
 
   it('/logoutWait answers OK at once to a browser that is not signed in', async () => {
@@ -543,7 +543,7 @@ describe('/mpinActivate', () => {
 
   it('shows the address, the date, the kind of device and a "Confirm and activate" form', async () => {
     const id = newId('pat@example.test', 1);
-    ctx.storage.put('device', id.hex, { userId: 'pat@example.test', deviceName: 'andFirefox', mobile: 1 });
+    await ctx.storage.put('device', id.hex, { userId: 'pat@example.test', deviceName: 'andFirefox', mobile: 1 });
     const res = await pub.inject({ method: 'GET', url: `/mpinActivate?${query(id.hex)}` });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-security-policy']).toBe(PAGE_CSP);

@@ -55,8 +55,8 @@ describe('control and bidi characters in stored strings', () => {
       expectError(await http('PUT', `${rps}/user`, { userId: `c@example.com${c}`, mobile: 1 }), 400, /userId/);
     }
     expect(await mails()).toEqual([]);
-    expect(server.ctx.storage.list('device')).toEqual([]);
-    expect(server.ctx.storage.list('registration')).toEqual([]);
+    expect(await server.ctx.storage.list('device')).toEqual([]);
+    expect(await server.ctx.storage.list('registration')).toEqual([]);
   });
 
   it('the resend and the relying-party hook refuse them too; ordinary Unicode is fine', async () => {
@@ -115,13 +115,13 @@ describe('control and bidi characters in stored strings', () => {
 
   it('the admin list escapes a row stored before the rule, in its output and on the real command line', async () => {
     const mpinId = buildMpinId({ userID: 'old@example.com', mobile: 1 }).hex;
-    server.ctx.storage.put('device', mpinId, {
+    await server.ctx.storage.put('device', mpinId, {
       userId: 'old@example.com\n  forged@example.com  Mobile  "x"',
       deviceName: '\u001b]0;owned\u0007\u001b[2J\u009b31m\u202eenohp',
       mobile: 1,
     });
-    server.ctx.storage.put('revoked', 'old@example.com', { reason: 'lost\u001b[8m' });
-    const lines = runAdmin(['list'], server.ctx.storage);
+    await server.ctx.storage.put('revoked', 'old@example.com', { reason: 'lost\u001b[8m' });
+    const lines = await runAdmin(['list'], server.ctx.storage);
     for (const line of lines) expect(line).not.toMatch(TERMINAL_CONTROL);
     const text = lines.join('\n');
     expect(text).toContain('\\u001b]0;owned\\u0007\\u001b[2J\\u009b31m\\u202eenohp');

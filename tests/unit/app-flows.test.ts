@@ -488,12 +488,12 @@ describe('flows against the real server', () => {
     await enrol(act, server.publicUrl, 'ivy@example.com', '8888');
     await act({ kind: 'startSignIn' });
     await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() });
-    server.ctx.storage.put('revoked', 'ivy@example.com', { reason: 'test' });
+    await server.ctx.storage.put('revoked', 'ivy@example.com', { reason: 'test' });
     expect(await act({ kind: 'login', pin: '8888' })).toMatchObject({
       screen: 'pin',
       problem: { code: 'revoked', retry: false },
     });
-    server.ctx.storage.delete('revoked', 'ivy@example.com');
+    await server.ctx.storage.delete('revoked', 'ivy@example.com');
 
     const realFetch = globalThis.fetch;
     let answer = { status: 408, body: '{"message":"Authentication timed out"}' };
