@@ -13,6 +13,7 @@ export default defineConfig({
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/e2e/**', '**/node_modules/**'],
     setupFiles: ['fake-indexeddb/auto'],
+    globalSetup: ['tests/support/postgres-global-setup.ts'],
     // Many tests run pairings or start a real server; on a busy 2-core machine those take several times longer than
     // on an idle one. The limits only catch hangs: no test asserts how fast anything is (benchmarks do that).
     testTimeout: 60_000,

@@ -363,13 +363,16 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
 
   /** Milagro's attempt counting: 401 for a wrong PIN, 410 once the limit is reached (and ever after). */
   async function countAttempt(mpinId: string, ok: boolean): Promise<{ status: number; message: string }> {
-    const count = (await storage.get('attempts', mpinId))?.count ?? 0;
-    if (ok && count < config.MAX_INVALID_LOGIN_ATTEMPTS) {
+    if (ok && ((await storage.get('attempts', mpinId))?.count ?? 0) < config.MAX_INVALID_LOGIN_ATTEMPTS) {
       await storage.delete('attempts', mpinId);
       return { status: 200, message: 'Authentication successful' };
     }
-    const next = count + 1;
-    await storage.put('attempts', mpinId, { count: next });
+    // An atomic increment: two wrong PINs at once, even on two server processes, count twice.
+    await storage.insert('attempts', mpinId, { count: 0 });
+    const next =
+      (await storage.update('attempts', mpinId, (a) => ({ count: a.count + 1 })))?.count ??
+      // a success reset the count between the two calls: this wrong PIN is the first again
+      (await storage.put('attempts', mpinId, { count: 1 }), 1);
     if (next >= config.MAX_INVALID_LOGIN_ATTEMPTS)
       return { status: 410, message: 'This M-Pin identity is blocked: too many wrong PINs.' };
     return { status: 401, message: 'Wrong PIN.' };
@@ -451,9 +454,13 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     logoutURL?: string;
     logoutData?: Record<string, string> | null;
   }) {
-    const auth = await storage.get('auth', body.authOTT);
-    if (!auth || auth.claimed) throw new HttpError(408, 'Expired authentication request');
-    await storage.update('auth', body.authOTT, (a) => ({ ...a, claimed: true }));
+    // Claimed in one atomic step, so that one authOTT raced at two server processes gives one session.
+    let claimedBefore = true;
+    const auth = await storage.update('auth', body.authOTT, (a) => {
+      claimedBefore = a.claimed;
+      return { ...a, claimed: true };
+    });
+    if (!auth || claimedBefore) throw new HttpError(408, 'Expired authentication request');
     let result: { status: number; message: string };
     if (auth.wid !== '0') {
       const access = await storage.get('access', auth.wid);

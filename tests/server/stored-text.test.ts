@@ -130,7 +130,11 @@ describe('control and bidi characters in stored strings', () => {
 
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'server/admin.ts', 'list'], {
       cwd: resolve(__dirname, '../..'),
-      env: { ...process.env, DATA_DIR: server.dataDir },
+      env: {
+        ...process.env,
+        DATA_DIR: server.dataDir,
+        ...(server.ctx.config.DATABASE_URL ? { DATABASE_URL: server.ctx.config.DATABASE_URL } : {}),
+      },
       encoding: 'utf8',
     });
     expect(cli.status, cli.stderr).toBe(0);
