@@ -75,7 +75,7 @@ export async function startServer(config: Config, now: () => number = Date.now):
   });
 
   const priv = createHttpApp(config.LOG_LEVEL, 'private');
-  const pub = createHttpApp(config.LOG_LEVEL, 'public');
+  const pub = createHttpApp(config.LOG_LEVEL, 'public', config.TRUST_PROXY);
   for (const app of [priv, pub]) await app.register(formbody);
   await pub.register(rateLimit, { global: false });
 

@@ -52,6 +52,19 @@ export const ConfigSchema = z.object({
     .url()
     .refine((u) => /^postgres(ql)?:\/\//.test(u), 'expected postgres://…')
     .optional(),
+  /**
+   * Reverse proxies in front of the public port (comma-separated addresses or CIDR ranges, e.g. 127.0.0.1): their
+   * X-Forwarded-For names the client, for the per-address rate limits. Empty: clients connect directly.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   /** Use an external first / second D-TA instead of the built-in ones (each can run as its own process). */
   DTA1_URL: z.string().url().optional(),
   DTA2_URL: z.string().url().optional(),

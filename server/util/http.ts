@@ -8,7 +8,11 @@ import { z } from 'zod';
 import { isStorageFailure } from '../storage/failure.ts';
 import { HttpError, errorBody } from './errors.ts';
 
-export function createHttpApp(level: string, name: string): FastifyInstance {
+/**
+ * `trustProxy`: the addresses of reverse proxies whose X-Forwarded-For names the client (Fastify's setting: a list
+ * of addresses or CIDR ranges); without it the client is the peer, which is right when nothing sits in front.
+ */
+export function createHttpApp(level: string, name: string, trustProxy: string[] = []): FastifyInstance {
   const logger: FastifyServerOptions['logger'] = {
     level,
     base: { app: name },
@@ -25,7 +29,8 @@ export function createHttpApp(level: string, name: string): FastifyInstance {
     logger,
     logController,
     bodyLimit: 64 * 1024,
-    trustProxy: false,
+    // Rate limits and the PC's context count per client address: behind a proxy, only its header can tell it.
+    trustProxy: trustProxy.length ? trustProxy : false,
     // close() ends every connection: a browser's unused preconnected socket (one that never sent a request) is not
     // "idle" to Node, and would hold close() until headersTimeout (a minute or more) after Ctrl-C or a restart
     forceCloseConnections: true,
