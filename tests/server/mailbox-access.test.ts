@@ -73,6 +73,12 @@ describe('who may read the mailbox', () => {
     expect(server.warnings).toEqual([]);
   });
 
+  it('on a loopback HOST behind a trusted reverse proxy it is not served: the proxy lets other machines in', async () => {
+    server = await startTestServer({ HOST: '127.0.0.1', TRUST_PROXY: '127.0.0.1' });
+    const { json, page, message } = await mailboxAfterRegistration(server.publicUrl, 'proxied@example.com');
+    for (const res of [json, page, message]) expect(res.status).toBe(404);
+  });
+
   it('on 0.0.0.0 it is not served: /mailbox, /mailbox.json and the messages are 404', async () => {
     server = await startTestServer({ HOST: '0.0.0.0' });
     const { json, page, message } = await mailboxAfterRegistration(local(server), 'exposed@example.com');
@@ -89,7 +95,9 @@ describe('who may read the mailbox', () => {
     expect(json.status).toBe(200);
     expect(json.json[0]).toMatchObject({ to: 'public@example.com' });
     expect(server.warnings).toHaveLength(1);
-    expect(server.warnings[0]).toMatch(/^WARNING: MAILBOX_PUBLIC is set .* not on a loopback address: anyone/);
+    expect(server.warnings[0]).toMatch(
+      /^WARNING: MAILBOX_PUBLIC is set .* not on a loopback address, or behind a reverse proxy: anyone/,
+    );
     expect(server.warnings[0]).toContain(`${server.publicUrl}/mailbox`);
   });
 
