@@ -1,18 +1,18 @@
 /**
  * `npm run bench:server`: complete sign-ins over HTTP against the reference server, at 1, 10 and 50 concurrent
  * clients: time permit (both D-TA shares), pass 1, pass 2 and the relying party's /mpinAuthenticate, each
- * client with its own registered identity. Reports sign-ins per second and latency percentiles.
+ * client with its own registered identity. Reports sign-ins per second and latency percentiles, and this process's
+ * own CPU share: the load generator's crypto (lib/mpin) competes with the server for the same cores.
  *
- * Without BENCH_URL it starts the server itself, in a child process with a temporary DATA_DIR, no activation
- * e-mail and no rate limit (a benchmark from one address would otherwise be throttled). The client's crypto
- * (lib/mpin) runs in this process, so on this 2-core machine client and server share the CPU.
- *
- * It runs the same load once per mode, in one run: `off` is the pass-2 check one by one on the event loop
- * (BATCH_VERIFY=off VERIFY_WORKERS=0), `on` the default (batched, one worker thread per core). It prints a table
- * per mode, the ratio of sign-ins per second at the highest level, and this process's own CPU share, since the load
- * generator's crypto competes with the server for the same cores.
- * Environment: BENCH_URL (one running server instead; no modes), BENCH_SECONDS (per level, default 10),
- * BENCH_LEVELS (default "1,10,50"), BENCH_MODES (default "off,on").
+ * It starts the servers itself (child processes, temporary DATA_DIR, no activation e-mail, no rate limit: one
+ * address would otherwise be throttled) and runs the same load once per configuration, in one run:
+ * - by default, the pass-2 check one by one on the event loop (`off`: BATCH_VERIFY=off VERIFY_WORKERS=0) and
+ *   batched in worker threads (`on`, the default), one SQLite process each, with the ratio at the highest level;
+ * - with BENCH_PROCESSES (e.g. "1,2"), that many server processes on one throwaway PostgreSQL (DATABASE_URL), the
+ *   clients spread over them round-robin, with the ratio of the last to the first.
+ * Environment: BENCH_URL (running servers instead, comma-separated: the clients are spread over them),
+ * BENCH_SECONDS (per level, default 10), BENCH_LEVELS (default "1,10,50"), BENCH_MODES (default "off,on"),
+ * BENCH_PROCESSES.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,6 +20,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fromHex, mpin, toHex } from '../lib/mpin/index.ts';
+import { startTestPostgres } from '../tests/support/postgres.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const levels = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
@@ -27,14 +28,34 @@ const MODES: Record<string, Record<string, string>> = {
   off: { BATCH_VERIFY: 'off', VERIFY_WORKERS: '0' },
   on: {},
 };
-const modes = process.env.BENCH_URL ? ['(as configured)'] : (process.env.BENCH_MODES ?? 'off,on').split(',');
 
-async function startServer(mode: string): Promise<{ url: string; child?: ChildProcess; dataDir?: string }> {
-  if (process.env.BENCH_URL) return { url: process.env.BENCH_URL.replace(/\/$/, '') };
-  if (!MODES[mode]) throw new Error(`unknown mode ${mode}: use off or on`);
+/** One server set-up to measure: where its clients go, and how to stop it. */
+interface Target {
+  label: string;
+  urls: string[];
+  stop(): void;
+}
+
+function startProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/Demo site \(relying party\):\s+(\S+?)\/\s/);
+      if (m) resolve({ url: m[1]!, child });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
+  });
+}
+
+/** `count` server processes sharing one DATA_DIR (started one after the other: the first makes the secrets). */
+async function startServers(label: string, count: number, extra: Record<string, string>): Promise<Target> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mpin-bench-'));
   const env = {
-    ...process.env,
     PORT: '0',
     PRIVATE_PORT: '0',
     HOST: '127.0.0.1',
@@ -42,22 +63,18 @@ async function startServer(mode: string): Promise<{ url: string; child?: ChildPr
     REQUIRE_ACTIVATION: 'false',
     RATE_LIMIT_PER_MINUTE: '100000',
     LOG_LEVEL: 'warn',
-    ...MODES[mode],
+    ...extra,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = out.match(/Demo site \(relying party\):\s+(\S+?)\/\s/);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited (${code})`)));
-  });
-  return { url, child, dataDir };
+  const started: { url: string; child: ChildProcess }[] = [];
+  for (let i = 0; i < count; i++) started.push(await startProcess(env));
+  return {
+    label,
+    urls: started.map((s) => s.url),
+    stop() {
+      for (const s of started) s.child.kill('SIGTERM');
+      setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 500);
+    },
+  };
 }
 
 class Session {
@@ -131,27 +148,19 @@ interface Row {
   loadCpu: number;
 }
 
-async function runMode(mode: string): Promise<Row[]> {
+/** Measures one target at every level; clients are spread over its URLs round-robin. */
+async function runTarget(target: Target): Promise<Row[]> {
   const rows: Row[] = [];
-  const { url, child, dataDir } = await startServer(mode);
   try {
-    const settings = await new Session(url).json('GET', '/rps/clientSettings');
+    const { urls } = target;
+    const settings = await new Session(urls[0]!).json('GET', '/rps/clientSettings');
     const max = Math.max(...levels);
     const ids: Identity[] = [];
-    for (let i = 0; i < max; i++) ids.push(await enrol(url, settings, i));
-    await signIn(url, settings, ids[0]!); // warm-up: the server fetches its secret shares on first use
+    for (let i = 0; i < max; i++) ids.push(await enrol(urls[i % urls.length]!, settings, i));
+    // warm-up: each process fetches its secret shares and starts its checkers on first use
+    for (const url of urls) await signIn(url, settings, ids[0]!);
 
-    console.log(
-      `\nMode ${mode}${
-        MODES[mode]
-          ? ` (${
-              Object.entries(MODES[mode])
-                .map(([k, v]) => `${k}=${v}`)
-                .join(' ') || 'defaults: batched, one worker per core'
-            })`
-          : ''
-      }: sign-ins over HTTP against ${child ? 'a local server (child process)' : url}, ${seconds} s per level, Node ${process.version}\n`,
-    );
+    console.log(`\n${target.label}: ${seconds} s per level, Node ${process.version}\n`);
     console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors | load generator CPU |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const level of levels) {
@@ -162,6 +171,7 @@ async function runMode(mode: string): Promise<Row[]> {
       const t0 = performance.now();
       await Promise.all(
         Array.from({ length: level }, async (_, c) => {
+          const url = urls[c % urls.length]!;
           while (performance.now() < end) {
             const start = performance.now();
             try {
@@ -193,25 +203,59 @@ async function runMode(mode: string): Promise<Row[]> {
     }
     return rows;
   } finally {
-    child?.kill('SIGTERM');
-    if (dataDir) setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 500);
+    target.stop();
   }
 }
 
-async function main() {
-  const results = new Map<string, Row[]>();
-  for (const mode of modes) results.set(mode, await runMode(mode));
+function compare(label: string, first: Row[], last: Row[]): void {
   const top = Math.max(...levels);
-  const off = results.get('off')?.find((r) => r.level === top);
-  const on = results.get('on')?.find((r) => r.level === top);
-  if (off && on) {
-    console.log(
-      `\nAt ${top} concurrent clients: ${on.rate.toFixed(1)} sign-ins/s batched with workers vs ${off.rate.toFixed(1)} one by one on the event loop: ${(on.rate / off.rate).toFixed(2)}×; p99 ${on.p99.toFixed(0)} ms vs ${off.p99.toFixed(0)} ms.`,
-    );
-    console.log(
-      `The load generator (this process) used ${on.loadCpu.toFixed(0)} % / ${off.loadCpu.toFixed(0)} % of the machine's CPU.`,
+  const a = first.find((r) => r.level === top);
+  const b = last.find((r) => r.level === top);
+  if (!a || !b) return;
+  console.log(
+    `\nAt ${top} concurrent clients, ${label}: ${b.rate.toFixed(1)} vs ${a.rate.toFixed(1)} sign-ins/s, ${(b.rate / a.rate).toFixed(2)}×; p99 ${b.p99.toFixed(0)} ms vs ${a.p99.toFixed(0)} ms; load generator CPU ${b.loadCpu.toFixed(0)} % vs ${a.loadCpu.toFixed(0)} %.`,
+  );
+}
+
+async function main() {
+  if (process.env.BENCH_URL) {
+    const urls = process.env.BENCH_URL.split(',').map((u) => u.trim().replace(/\/$/, ''));
+    await runTarget({ label: `Running servers ${urls.join(', ')}`, urls, stop: () => {} });
+    return;
+  }
+  if (process.env.BENCH_PROCESSES) {
+    const counts = process.env.BENCH_PROCESSES.split(',').map(Number);
+    const pg = await startTestPostgres();
+    try {
+      const results: Row[][] = [];
+      for (const n of counts) {
+        const target = await startServers(`${n} server process${n > 1 ? 'es' : ''} on one PostgreSQL`, n, {
+          DATABASE_URL: pg.createDatabase(`bench_${n}_${results.length}`),
+        });
+        results.push(await runTarget(target));
+      }
+      if (results.length > 1) compare(`${counts.at(-1)} processes vs ${counts[0]}`, results[0]!, results.at(-1)!);
+    } finally {
+      pg.stop();
+    }
+    return;
+  }
+  const modes = (process.env.BENCH_MODES ?? 'off,on').split(',');
+  const results = new Map<string, Row[]>();
+  for (const mode of modes) {
+    if (!MODES[mode]) throw new Error(`unknown mode ${mode}: use off or on`);
+    const settingsText =
+      Object.entries(MODES[mode])
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ') || 'defaults: batched, one worker thread per core';
+    results.set(
+      mode,
+      await runTarget(await startServers(`Mode ${mode} (${settingsText}), one SQLite process`, 1, MODES[mode])),
     );
   }
+  const off = results.get('off');
+  const on = results.get('on');
+  if (off && on) compare('batched in workers vs one by one on the event loop', off, on);
 }
 
 main().catch((e) => {
