@@ -85,14 +85,26 @@ describe('secret files', () => {
     expect((await phone.register('dta-owner@example.com')).status).toBe(200);
     await server.stop(true);
     rmSync(join(dataDir, 'dta2.master-secret'));
+    // the D-TA looks at the same database as the server (PostgreSQL in npm run test:postgres)
+    const database = server.ctx.config.DATABASE_URL ? { DATABASE_URL: server.ctx.config.DATABASE_URL } : {};
 
-    const dta = startScript('server/dta/main.ts', ['dta2'], { DATA_DIR: dataDir, DTA_PORT: '0', LOG_LEVEL: 'silent' });
+    const dta = startScript('server/dta/main.ts', ['dta2'], {
+      DATA_DIR: dataDir,
+      DTA_PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...database,
+    });
     await expect(waitForOutput(dta, /listening/)).rejects.toThrow(/could not start: dta2\.master-secret is missing/);
     expect(await dta.exited).toBe(1);
     expect(dta.output()).toMatch(/Restore dta2\.master-secret from a backup/);
     expect(existsSync(join(dataDir, 'dta2.master-secret'))).toBe(false);
     // the first D-TA's share is there: it starts
-    const dta1 = startScript('server/dta/main.ts', ['dta1'], { DATA_DIR: dataDir, DTA_PORT: '0', LOG_LEVEL: 'silent' });
+    const dta1 = startScript('server/dta/main.ts', ['dta1'], {
+      DATA_DIR: dataDir,
+      DTA_PORT: '0',
+      LOG_LEVEL: 'silent',
+      ...database,
+    });
     try {
       await waitForOutput(dta1, /dta1 listening on/);
     } finally {

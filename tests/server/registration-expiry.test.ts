@@ -3,6 +3,7 @@
 // records with them, so unauthenticated PUT /rps/user requests cannot fill the database; an activated identity's
 // device record stays. The real server on a clock the test moves, and the rows read back from its SQLite file.
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAdmin } from '../../server/admin.ts';
@@ -20,18 +21,28 @@ beforeAll(async () => {
 });
 afterAll(() => server.stop());
 
-/** Every row the database holds for `key`, expired or not, as kind → expiry (null: never). */
-function rowsOf(key: string): Record<string, number | null> {
-  const db = new Database(join(server.dataDir, 'mpin.sqlite'), { readonly: true });
-  try {
-    const rows = db.prepare('SELECT kind, expires FROM records WHERE key = ?').all(key) as {
-      kind: string;
-      expires: number | null;
-    }[];
-    return Object.fromEntries(rows.map((r) => [r.kind, r.expires]));
-  } finally {
-    db.close();
+/** Every row the database holds for `key`, expired or not, as kind → expiry (null: never). Either backend. */
+async function rowsOf(key: string): Promise<Record<string, number | null>> {
+  type Row = { kind: string; expires: number | string | null };
+  let rows: Row[];
+  const url = server.ctx.config.DATABASE_URL;
+  if (url) {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      rows = (await client.query<Row>('SELECT kind, expires FROM records WHERE key = $1', [key])).rows;
+    } finally {
+      await client.end();
+    }
+  } else {
+    const db = new Database(join(server.dataDir, 'mpin.sqlite'), { readonly: true });
+    try {
+      rows = db.prepare('SELECT kind, expires FROM records WHERE key = ?').all(key) as Row[];
+    } finally {
+      db.close();
+    }
   }
+  return Object.fromEntries(rows.map((r) => [r.kind, r.expires === null ? null : Number(r.expires)]));
 }
 
 const register = (userId: string) =>
@@ -52,11 +63,11 @@ describe('unactivated registrations expire (ACTIVATION_EXPIRE_SECONDS=600)', () 
     );
 
     // both registrations expire; only the pending one's device record does
-    expect(rowsOf(pending.json.mpinId)).toEqual({
+    expect(await rowsOf(pending.json.mpinId)).toEqual({
       registration: start + EXPIRE_S * 1000,
       device: Math.floor(start / 1000) * 1000 + EXPIRE_S * 1000,
     });
-    expect(rowsOf(kept.json.mpinId)).toEqual({ registration: start + EXPIRE_S * 1000, device: null });
+    expect(await rowsOf(kept.json.mpinId)).toEqual({ registration: start + EXPIRE_S * 1000, device: null });
 
     // a resend of the activated registration does not make its device record expire again
     const resend = await http('PUT', `${server.publicUrl}/rps/user/${kept.json.mpinId}`, {
@@ -66,7 +77,7 @@ describe('unactivated registrations expire (ACTIVATION_EXPIRE_SECONDS=600)', () 
     });
     expect(resend.status, resend.text).toBe(200);
     expect(resend.json.active).toBe(true);
-    expect(rowsOf(kept.json.mpinId).device).toBeNull();
+    expect((await rowsOf(kept.json.mpinId)).device).toBeNull();
 
     clock += (EXPIRE_S + 1) * 1000;
     // gone for the API at once…
@@ -82,8 +93,8 @@ describe('unactivated registrations expire (ACTIVATION_EXPIRE_SECONDS=600)', () 
     // …and from the database at the next registration (and every minute)
     clock += 60_000;
     expect((await register('later@example.com')).status).toBe(200);
-    expect(rowsOf(pending.json.mpinId)).toEqual({});
-    expect(rowsOf(kept.json.mpinId)).toEqual({ device: null });
+    expect(await rowsOf(pending.json.mpinId)).toEqual({});
+    expect(await rowsOf(kept.json.mpinId)).toEqual({ device: null });
   });
 
   it('many unactivated registrations leave no rows once expired', async () => {
@@ -95,6 +106,6 @@ describe('unactivated registrations expire (ACTIVATION_EXPIRE_SECONDS=600)', () 
     }
     clock += (EXPIRE_S + 61) * 1000;
     expect((await register('after-flood@example.com')).status).toBe(200);
-    for (const id of ids) expect(rowsOf(id)).toEqual({});
+    for (const id of ids) expect(await rowsOf(id)).toEqual({});
   });
 });
