@@ -86,7 +86,9 @@ describe('secret files', () => {
     await server.stop(true);
     rmSync(join(dataDir, 'dta2.master-secret'));
     // the D-TA looks at the same database as the server (PostgreSQL in npm run test:postgres)
-    const database = server.ctx.config.DATABASE_URL ? { DATABASE_URL: server.ctx.config.DATABASE_URL } : {};
+    const database: Record<string, string> = server.ctx.config.DATABASE_URL
+      ? { DATABASE_URL: server.ctx.config.DATABASE_URL }
+      : {};
 
     const dta = startScript('server/dta/main.ts', ['dta2'], {
       DATA_DIR: dataDir,
