@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import puppeteer from 'puppeteer-core';
 import { register } from 'tsx/esm/api';
-import { screenshot } from './helpers.mjs';
+import { CHROMIUM_FLAGS, screenshot } from './helpers.mjs';
 
 register();
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -23,17 +23,6 @@ const { mpin, fromHex, toHex, isValidAccessNumber } = await import('../../lib/mp
 if (!fs.existsSync(path.join(ROOT, 'server/rpa/static/pinpad.js'))) {
   throw new Error('server/rpa/static/pinpad.js is missing: run "npm run build:web" first');
 }
-
-const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 async function startDemo(env = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-demo-e2e-'));

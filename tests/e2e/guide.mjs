@@ -6,22 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { register } from 'tsx/esm/api';
-import { builtExtension } from './helpers.mjs';
+import { builtExtension, CHROMIUM_FLAGS } from './helpers.mjs';
 
 register();
 const { startServer } = await import('../../server/app.ts');
 const { loadConfig } = await import('../../server/config.ts');
-
-export const CHROMIUM_FLAGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
 
 /**
  * The real server on free ports with a fresh DATA_DIR (or `env.DATA_DIR`, e.g. to restart a server on its data with

@@ -36,7 +36,7 @@ function freshProfile(prefix) {
 }
 
 // Root + Chromium needs --no-sandbox; the rest keeps Chromium off the (closed) network (without the background-networking flags it retries blocked hosts all the time).
-const CHROMIUM_FLAGS = [
+export const CHROMIUM_FLAGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
