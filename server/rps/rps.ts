@@ -232,9 +232,14 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     const record = await storage.get('registration', mpinId);
     if (!record || !safeEqual(signMessage(record.mpinId + record.regOTT, key), activateKey.toLowerCase()))
       throw new HttpError(401, 'M-Pin ID not found.');
-    // the link works once (Milagro lets it work again until the share is fetched)
-    if (record.activateKey) throw new HttpError(401, 'This activation link has already been used.');
-    await storage.update('registration', mpinId, (r) => ({ ...r, activateKey: activateKey.toLowerCase() }));
+    // the link works once (Milagro lets it work again until the share is fetched), also when two server processes
+    // receive it at once: it is marked used in one atomic step
+    let usedBefore = true;
+    await storage.update('registration', mpinId, (r) => {
+      usedBefore = r.activateKey !== null;
+      return usedBefore ? r : { ...r, activateKey: activateKey.toLowerCase() };
+    });
+    if (usedBefore) throw new HttpError(401, 'This activation link has already been used.');
   }
 
   /** GET /rps/signature/<mpinId>?regOTT=: the first client-secret share, once, after activation. */
@@ -404,15 +409,22 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       await storage.delete('auth', authOTT);
       throw new HttpError(result.status, result.message);
     }
-    await storage.update('access', auth.wid, (a) => ({
-      ...a,
-      authOTT,
-      status: 'authenticate',
-      authStatus: 200,
-      message: result.message,
-      used: true,
-      userId: auth.userId,
-    }));
+    // The number is taken in one atomic step: of two sign-ins racing for it, on any two processes, one wins.
+    let takenBefore = true;
+    await storage.update('access', auth.wid, (a) => {
+      takenBefore = a.used;
+      if (a.used) return a;
+      return {
+        ...a,
+        authOTT,
+        status: 'authenticate',
+        authStatus: 200,
+        message: result.message,
+        used: true,
+        userId: auth.userId,
+      };
+    });
+    if (takenBefore) throw new HttpError(412, 'Invalid or expired access number');
     const ready = await waitFor(
       'access',
       auth.wid,

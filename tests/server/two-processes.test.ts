@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mpin, fromHex, toHex } from '../../lib/mpin/index.ts';
-import { enrol } from '../support/enrol.ts';
+import { activationLinkFor, enrol } from '../support/enrol.ts';
 import { HttpClient, MilagroClient, type MilagroIdentity } from '../support/milagro-http-client.ts';
 import { startTestPostgres, type TestPostgres } from '../support/postgres.ts';
 import { startScript, waitForOutput, type ServerProcess } from '../support/server-process.ts';
@@ -74,6 +74,19 @@ describe('two server processes on one PostgreSQL', () => {
     const phoneB = await client(b.url);
     id = await enrol(phoneB, 'two@example.com', 2468, 'two-b');
     expect(id.mpinIdHex).toMatch(/^[0-9a-f]+$/);
+  });
+
+  it('an activation link confirmed at both processes at once works once', async () => {
+    const phone = await client(a.url);
+    expect((await phone.register('race@example.com', 'race')).status).toBe(200);
+    const link = new URL(await activationLinkFor(a.url, 'race@example.com'));
+    const onB = new URL(link.pathname + link.search, b.url).toString();
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const [ra, rb] = await Promise.all([
+      new HttpClient(a.url).request('POST', link.toString(), '', form),
+      new HttpClient(b.url).request('POST', onB, '', form),
+    ]);
+    expect([ra.status, rb.status].filter((s) => s === 200)).toHaveLength(1);
   });
 
   it('an access number issued by A is used by a phone talking to B; the phone wakes when the PC signs in on A', async () => {
