@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RecordKinds, Storage } from '../storage/types.ts';
 import { randomHex } from '../util/random.ts';
-import { waitForChange } from '../storage/wait.ts';
+import { waitUntil } from '../storage/wait.ts';
 
 export const SESSION_COOKIE = 'mpin_demo_session';
 /** How long a session lives on the server (the cookie itself is a browser-session cookie). */
@@ -36,7 +36,7 @@ export function readCookie(req: FastifyRequest, name: string): string | undefine
 
 export class Sessions {
   /** Long polls in progress, so that a closing server can answer them at once. */
-  private readonly cancels = new Set<() => void>();
+  private readonly cancels = new Set<AbortController>();
 
   constructor(
     private readonly storage: Storage,
@@ -102,40 +102,20 @@ export class Sessions {
    * (the browser went away, the server is closing).
    */
   async waitForSignOut(id: string, timeoutMs: number, onCancel: (cancel: () => void) => void): Promise<boolean> {
-    const signedOut = async () => !(await this.storage.get('session', id))?.userId;
-    const deadline = this.now() + timeoutMs;
-    let cancelled = false;
-    let cancel = () => {};
-    const stop = new Promise<void>((resolve) => {
-      cancel = () => {
-        cancelled = true;
-        resolve();
-      };
-    });
-    this.cancels.add(cancel);
-    onCancel(cancel);
+    const ctrl = new AbortController();
+    this.cancels.add(ctrl);
+    onCancel(() => ctrl.abort());
     try {
-      // Each change to the record wakes the wait; only its deletion (or a signed-out value) ends it.
-      while (!cancelled) {
-        const left = deadline - this.now();
-        if (left <= 0) return false;
-        const changed = await Promise.race([
-          waitForChange(this.storage, 'session', id, left, signedOut),
-          stop.then(() => false),
-        ]);
-        if (cancelled) return false;
-        if (changed && (await signedOut())) return true;
-        if (!changed) return false;
-      }
-      return false;
+      const signedOut = async () => !(await this.storage.get('session', id))?.userId;
+      return await waitUntil(this.storage, 'session', id, signedOut, timeoutMs, ctrl.signal);
     } finally {
-      this.cancels.delete(cancel);
+      this.cancels.delete(ctrl);
     }
   }
 
   /** Cancels every pending long poll (server shutdown). */
   cancelAll(): void {
-    for (const cancel of [...this.cancels]) cancel();
+    for (const ctrl of [...this.cancels]) ctrl.abort();
   }
 
   private cookie(secret: string, clear: boolean): string {

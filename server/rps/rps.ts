@@ -23,7 +23,7 @@ import {
 import type { ServerContext } from '../context.ts';
 import type { DtaClient } from '../dta/dta-client.ts';
 import type { Kind, RecordKinds } from '../storage/types.ts';
-import { waitForChange } from '../storage/wait.ts';
+import { waitUntil } from '../storage/wait.ts';
 import { HttpError } from '../util/errors.ts';
 import { safeEqual, signMessage } from '../util/hmac.ts';
 import { randomHex } from '../util/random.ts';
@@ -437,24 +437,12 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     return { logoutURL: done.logoutURL, logoutData: done.logoutData ?? {} };
   }
 
-  /**
-   * Waits until `condition` holds, re-checking it whenever the record `kind`/`key` changes (in any process), for at
-   * most `ms`; ends early when the server closes.
-   */
+  /** waitUntil, ended early when the server closes. */
   async function waitFor(kind: Kind, key: string, condition: () => Promise<boolean>, ms: number): Promise<boolean> {
     const ctrl = new AbortController();
     waits.add(ctrl);
-    const aborted = new Promise<boolean>((resolve) => ctrl.signal.addEventListener('abort', () => resolve(false)));
     try {
-      const end = Date.now() + ms;
-      for (;;) {
-        const left = end - Date.now();
-        if (left <= 0 || ctrl.signal.aborted) return false;
-        const changed = await Promise.race([waitForChange(storage, kind, key, left, condition), aborted]);
-        if (ctrl.signal.aborted) return false;
-        if (changed && (await condition())) return true;
-        if (!changed) return false;
-      }
+      return await waitUntil(storage, kind, key, condition, ms, ctrl.signal);
     } finally {
       waits.delete(ctrl);
     }

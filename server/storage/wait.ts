@@ -33,3 +33,30 @@ export async function waitForChange(
     clearTimeout(timer);
   }
 }
+
+/**
+ * Waits until `condition` holds, re-checking it whenever `kind`/`key` changes, for at most `ms` (real time); false on
+ * timeout or once `signal` aborts (the client went away, the server is closing).
+ */
+export async function waitUntil(
+  storage: Storage,
+  kind: Kind,
+  key: string,
+  condition: () => Promise<boolean>,
+  ms: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const end = Date.now() + ms;
+  const aborted = new Promise<false>((resolve) =>
+    signal?.addEventListener('abort', () => resolve(false), { once: true }),
+  );
+  while (!signal?.aborted) {
+    const left = end - Date.now();
+    if (left <= 0) return false;
+    const changed = await Promise.race([waitForChange(storage, kind, key, left, condition), aborted]);
+    // a change that does not make the condition true (another field of the record) waits on
+    if (signal?.aborted || !changed) return false;
+    if (await condition()) return true;
+  }
+  return false;
+}

@@ -63,7 +63,13 @@ export function createPass2Verifier(options: Pass2VerifierOptions): Pass2Verifie
         const jobs = queue.splice(0, maxBatch);
         counts.batches++;
         counts.checks += jobs.length;
-        settle(jobs, () => checkInline(verifier, jobs));
+        settle(jobs, () =>
+          checkItems(
+            verifier,
+            jobs.map((j) => j.input),
+            batch,
+          ),
+        );
       }
     };
     return {
@@ -142,15 +148,7 @@ export function createPass2Verifier(options: Pass2VerifierOptions): Pass2Verifie
 
 type Verifier = ReturnType<typeof mpin.createVerifier>;
 
-/** Verdicts for `jobs`, batched when there are several; an input the codecs refuse is a failed check. */
-export function checkInline(verifier: Verifier, jobs: readonly { input: VerifyInput }[]): boolean[] {
-  return checkItems(
-    verifier,
-    jobs.map((j) => j.input),
-    true,
-  );
-}
-
+/** Verdicts for `items`, batched when asked and there are several; an input the codecs refuse is a failed check. */
 export function checkItems(verifier: Verifier, items: readonly VerifyInput[], batch: boolean): boolean[] {
   if (batch && items.length > 1) {
     try {
