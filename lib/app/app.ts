@@ -17,6 +17,7 @@ import { openStore, type Change, type Store } from '../store/db';
 import type { FlowRecord, IdentityRecord, ServiceRecord } from '../store/records';
 import { RetryIntent } from '../store/records';
 import { IdentitySummary, UiState, type Intent, type Problem } from '../ui-state';
+import { isEmail } from '../rps/email';
 import { isAllowedServiceOrigin } from '../rps/url-policy';
 import { originOfUrl, serviceInfo } from './origin';
 import { defaultPlatform, type Platform } from './platform';
@@ -118,8 +119,6 @@ const isHttp = (e: unknown, ...statuses: number[]) =>
 function summary(i: IdentityRecord): IdentitySummary {
   return { id: i.id, userId: i.userId, deviceName: i.deviceName, service: serviceInfo(i.origin), state: i.state };
 }
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function createApp(options: AppOptions = {}): App {
   const platform: Platform = { ...defaultPlatform, ...options.platform };
@@ -446,7 +445,7 @@ export function createApp(options: AppOptions = {}): App {
     const service = await s.getService(origin);
     if (!service) return show(await restingFlow());
     const userId = email.trim().toLowerCase();
-    if (!EMAIL.test(userId)) return show(withProblem({ screen: 'register', origin, email }, problem('invalid-email')));
+    if (!isEmail(userId)) return show(withProblem({ screen: 'register', origin, email }, problem('invalid-email')));
     const settings = service.clientSettings;
     const name = (deviceName.trim() || platform.deviceNameSuggestion()).slice(0, 64);
     let reg;

@@ -4,6 +4,7 @@ import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { CompleteSignInReply, type CompleteSignInMessage } from '../messages';
 import { isAllowedServiceOrigin } from '../rps/url-policy';
+import { deviceNameSuggestion } from '../rps/device-name';
 import { hostPattern } from './origin';
 import { decodeQr, pixelsOfDataUrl } from './qr';
 
@@ -155,31 +156,6 @@ export async function openPopup(): Promise<void> {
   }
 }
 
-/** The "Device name" suggestion: platform and browser, as Milagro's "linChrome". */
-export function deviceNameSuggestion(ua = globalThis.navigator?.userAgent ?? ''): string {
-  const os = /Android/.test(ua)
-    ? 'and'
-    : /iPhone|iPad/.test(ua)
-      ? 'iOS'
-      : /Windows/.test(ua)
-        ? 'win'
-        : /Mac OS/.test(ua)
-          ? 'mac'
-          : /Linux|X11/.test(ua)
-            ? 'lin'
-            : 'web';
-  const br = /Firefox\//.test(ua)
-    ? 'Firefox'
-    : /Edg\//.test(ua)
-      ? 'Edge'
-      : /Chrom(e|ium)\//.test(ua)
-        ? 'Chrome'
-        : /Safari\//.test(ua)
-          ? 'Safari'
-          : 'Browser';
-  return os + br;
-}
-
 export interface Platform {
   hasHostPermission: typeof hasHostPermission;
   syncContentScripts: typeof syncContentScripts;
@@ -201,5 +177,5 @@ export const defaultPlatform: Platform = {
   completeSignIn,
   openPopup,
   scheduleExpiry,
-  deviceNameSuggestion: () => deviceNameSuggestion(),
+  deviceNameSuggestion: () => deviceNameSuggestion(globalThis.navigator?.userAgent ?? ''),
 };

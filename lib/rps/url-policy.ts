@@ -3,12 +3,35 @@
 // Used wherever a service address enters (the popup's URL field, a QR code, the PIN pad found on a tab, stored
 // services) and for every URL in a service's clientSettings (lib/rps/client.ts).
 
-/** A loopback host name as `URL.hostname` writes it (lower case, IPv4 dotted, IPv6 in brackets). */
-export function isLoopbackHost(hostname: string): boolean {
-  if (hostname === 'localhost' || hostname.endsWith('.localhost')) return true;
-  if (hostname === '[::1]') return true;
-  const v4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(hostname);
-  return v4 !== null && v4.slice(1).every((part) => Number(part) <= 255);
+/**
+ * Whether a host names this machine only: `localhost`, `*.localhost`, 127.0.0.0/8 (also IPv4-mapped, ::ffff:127.x)
+ * or ::1 in any spelling, bracketed or not. The one loopback rule of the project: the extension's https exception and
+ * the server's mailbox (server/mail/mailbox-access.ts) both ask it.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const h = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h.startsWith('::ffff:') ? h.slice(7) : h);
+  if (v4) return v4[1] === '127' && v4.slice(2).every((part) => Number(part) <= 255);
+  return isIpv6Loopback(h);
+}
+
+/** ::1 however it is written: seven zero groups, then 1 (the `::` run expanded). */
+function isIpv6Loopback(h: string): boolean {
+  if (!/^[0-9a-f:]+$/.test(h)) return false;
+  const halves = h.split('::');
+  if (halves.length > 2) return false;
+  const groups = (text: string) => (text === '' ? [] : text.split(':'));
+  const head = groups(halves[0]!);
+  const tail = halves.length === 2 ? groups(halves[1]!) : [];
+  const missing = 8 - head.length - tail.length;
+  if (halves.length === 1 ? missing !== 0 : missing < 1) return false;
+  const all = [...head, ...Array<string>(missing).fill('0'), ...tail];
+  if (!all.every((g) => /^[0-9a-f]{1,4}$/.test(g))) return false;
+  return all.slice(0, 7).every((g) => parseInt(g, 16) === 0) && parseInt(all[7]!, 16) === 1;
 }
 
 /** https, or http on a loopback host; no credentials in the URL. */

@@ -5,7 +5,7 @@
  * reverse proxy in front (TRUST_PROXY empty), or when
  * the operator sets MAILBOX_PUBLIC, which earns a start-up warning. Otherwise mail still goes to the console.
  */
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '../../lib/rps/url-policy.ts';
 import type { Config } from '../config.ts';
 
 export interface MailboxAccess {
@@ -13,19 +13,6 @@ export interface MailboxAccess {
   served: boolean;
   /** Served to other machines too (MAILBOX_PUBLIC on a non-loopback HOST): warn at start-up. */
   exposed: boolean;
-}
-
-/** True when `host` names this machine only: localhost, 127.0.0.0/8, ::1 (also bracketed or IPv4-mapped). */
-export function isLoopbackHost(host: string): boolean {
-  const h = host
-    .trim()
-    .toLowerCase()
-    .replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  if (isIP(v4) === 4) return v4.split('.')[0] === '127';
-  if (isIP(h) === 6) return /^(0{0,4}:){7}0{0,3}1$|^::1$/.test(h);
-  return false;
 }
 
 export function mailboxAccess(

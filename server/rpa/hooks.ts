@@ -16,7 +16,7 @@ import { HttpError, errorBody } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
 import { storedText } from '../util/text.ts';
 import { parseIso } from '../util/time.ts';
-import { isEmail } from './email.ts';
+import { isEmail } from '../../lib/rps/email.ts';
 import { esc } from './layout.ts';
 import { keepDevice } from './devices.ts';
 import { revocationOf } from './revocation.ts';

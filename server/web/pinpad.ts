@@ -5,7 +5,8 @@
  * The markup it drives is rendered by server/rpa/site.ts and documented in server/rpa/PINPAD.md.
  */
 import { fromHex, mpin, parseMpinId, pinFromDigits, toHex } from '../../lib/mpin/index.ts';
-import { isEmail } from '../rpa/email.ts';
+import { deviceNameSuggestion } from '../../lib/rps/device-name.ts';
+import { isEmail } from '../../lib/rps/email.ts';
 import {
   type ClientSettings,
   NetworkError,
@@ -140,30 +141,7 @@ function selectIdentity(mpinId: string): void {
 }
 
 // ------------------------------------------------------------------ registration
-function suggestDeviceName(): string {
-  const ua = navigator.userAgent;
-  const platform = /iPhone|iPad|iPod/.test(ua)
-    ? 'iOS'
-    : /Android/.test(ua)
-      ? 'and'
-      : /Windows/.test(ua)
-        ? 'win'
-        : /Mac/.test(ua)
-          ? 'mac'
-          : /Linux|X11/.test(ua)
-            ? 'lin'
-            : 'web';
-  const browser = /Edg\//.test(ua)
-    ? 'Edge'
-    : /Firefox\//.test(ua)
-      ? 'Firefox'
-      : /Chrom(e|ium)\//.test(ua)
-        ? 'Chrome'
-        : /Safari\//.test(ua)
-          ? 'Safari'
-          : 'Browser';
-  return platform + browser;
-}
+const suggestDeviceName = (): string => deviceNameSuggestion(navigator.userAgent);
 
 function showRegister(prefillEmail = ''): void {
   current = null;

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isLoopbackHost } from '../../server/mail/mailbox-access.ts';
+import { isLoopbackHost } from '../../lib/rps/url-policy.ts';
 import { http } from '../support/http.ts';
 import { SERVER_READY, startScript, waitForOutput, type ServerProcess } from '../support/server-process.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';

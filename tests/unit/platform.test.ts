@@ -3,14 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { hostPattern, originOfUrl } from '@/lib/app/origin';
-import {
-  completeSignIn,
-  deviceNameSuggestion,
-  detectPinpad,
-  hasHostPermission,
-  syncContentScripts,
-  tabOrigin,
-} from '@/lib/app/platform';
+import { deviceNameSuggestion } from '@/lib/rps/device-name';
+import { completeSignIn, detectPinpad, hasHostPermission, syncContentScripts, tabOrigin } from '@/lib/app/platform';
 
 beforeEach(() => {
   fakeBrowser.reset();
