@@ -15,7 +15,6 @@ import { registerDta } from './dta/dta-app.ts';
 import { createDtaClient } from './dta/dta-client.ts';
 import { createMailer } from './mail/mailer.ts';
 import { mailboxAccess, mailboxWarning } from './mail/mailbox-access.ts';
-import { registerMailbox } from './mail/mailbox-pages.ts';
 import { hasRegisteredDevices } from './rpa/devices.ts';
 import { registerDemoSite } from './rpa/site.ts';
 import { registerRpaHooks } from './rpa/hooks.ts';
@@ -118,8 +117,8 @@ export async function startServer(config: Config, now: () => number = Date.now):
   await pub.register(async (app) => registerRpsPublic(app, rps), { prefix: '/rps' });
   await priv.register(async (app) => registerRpsPrivate(app, rps));
   await priv.register(async (app) => registerRpaHooks(app, ctx), { prefix: '/rpa' });
-  await pub.register(async (app) => registerDemoSite(app, ctx));
-  if (mailbox.served) await pub.register(async (app) => registerMailbox(app, ctx));
+  // the HTML pages in one scope, so that their headers, cookies and static files are set up once
+  await pub.register(async (app) => registerDemoSite(app, ctx, { mailbox: mailbox.served }));
 
   await priv.listen({ port: config.PRIVATE_PORT, host: '127.0.0.1' });
   ctx.privateUrl = `http://127.0.0.1:${(priv.server.address() as { port: number }).port}`;

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { fromHex, mpin } from '../../lib/mpin/index.ts';
 import { HttpError } from '../util/errors.ts';
+import { fetchJson } from '../util/fetch-json.ts';
 import { signMessage } from '../util/hmac.ts';
 import type { Credentials } from '../util/secret-files.ts';
 import { isoSeconds } from '../util/time.ts';
@@ -31,16 +32,11 @@ export function createDtaClient(baseUrl: string, credentials: Credentials, now: 
   const { app_id: appId, app_key: key } = credentials;
 
   async function call<T>(path: string, query: string, schema: z.ZodType<T>): Promise<T> {
-    let res: Response;
     try {
-      res = await fetch(`${base}${path}?${query}`, { signal: AbortSignal.timeout(10_000) });
+      return await fetchJson(`${base}${path}?${query}`, { what: `D-TA ${path}`, schema, timeoutMs: 10_000 });
     } catch (e) {
-      throw new HttpError(500, `D-TA ${path} unreachable: ${(e as Error).message}`);
+      throw new HttpError(500, (e as Error).message);
     }
-    if (!res.ok) throw new HttpError(500, `D-TA ${path} answered ${res.status}`);
-    const parsed = schema.safeParse(await res.json().catch(() => null));
-    if (!parsed.success) throw new HttpError(500, `D-TA ${path} answered malformed data`);
-    return parsed.data;
   }
 
   function clientSecretParams(hashMpinId: string, mobile: 0 | 1): string {

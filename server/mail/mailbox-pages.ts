@@ -3,10 +3,11 @@
  * message) and /mailbox.json (for tests and scripts looking for activation links). A message is shown
  * from its text part, escaped, with its http(s) URLs made into links; its stored HTML is never put into
  * the page (only its source, escaped). With SMTP_URL set, mail goes out by SMTP and the mailbox is empty.
+ * The pages' security headers (CSP…) come from the scope they are registered in (rpa/page-headers.ts).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.ts';
-import { Html, PAGE_CSP, html, page } from '../rpa/layout.ts';
+import { Html, html, sendPage } from '../rpa/layout.ts';
 import type { StoredRecord } from '../storage/types.ts';
 import { mailboxIdTime } from './mailer.ts';
 
@@ -36,7 +37,7 @@ ${list.map(
 `,
 )}</tbody>
 </table>`;
-    return sendPage(reply, 200, page({ title: 'Mailbox', body }));
+    return sendPage(reply, { title: 'Mailbox', body });
   });
 
   app.get('/mailbox.json', async (_req, reply) => {
@@ -54,7 +55,7 @@ ${list.map(
     const m = enabled() ? await ctx.storage.get('mail', req.params.id) : undefined;
     if (!m) {
       const body = html`<p>There is no message with this id: it may have expired (messages are kept for 7 days).</p><p><a href="/mailbox">Back to the mailbox</a></p>`;
-      return sendPage(reply, 404, page({ title: 'Message not found', body }));
+      return sendPage(reply, { title: 'Message not found', body }, 404);
     }
     const created = mailboxIdTime(req.params.id);
     const body = html`<p><a href="/mailbox">Back to the mailbox</a></p>
@@ -69,18 +70,8 @@ ${created !== undefined ? html`<dt>Date</dt><dd>${when(created)}</dd>` : ''}
 <pre class="mail-text">${linkify(m.text)}</pre>
 </section>
 ${m.html ? html`<details><summary>HTML part (source)</summary><pre class="mail-html">${m.html}</pre></details>` : ''}`;
-    return sendPage(reply, 200, page({ title: m.subject || '(no subject)', body }));
+    return sendPage(reply, { title: m.subject || '(no subject)', body });
   });
-}
-
-function sendPage(reply: FastifyReply, status: number, body: string) {
-  return reply
-    .code(status)
-    .header('Content-Security-Policy', PAGE_CSP)
-    .header('Cache-Control', 'no-store')
-    .header('X-Content-Type-Options', 'nosniff')
-    .type('text/html; charset=utf-8')
-    .send(body);
 }
 
 function when(ms: number): Html {

@@ -3,7 +3,7 @@
  * - POST /mpinVerify (Milagro RPAVerifyUserURL): a registration was started; record the device and
  *   e-mail the activation link, or, when activation is not required, answer {forceActivate:true}. The device
  *   record of a registration waiting for its link expires with the registration (anyone can start one, so it
- *   must not stay for ever); confirming the link (site.ts) makes it permanent.
+ *   must not stay for ever); confirming the link (activation.ts) makes it permanent.
  * - GET /mpinPermitUser?mpin_id= (Milagro RPAPermitUserURL): 200 when the identity may get a time
  *   permit, 403 when it, or its user, has been revoked.
  */
@@ -14,19 +14,12 @@ import type { ServerContext } from '../context.ts';
 import type { RecordKinds } from '../storage/types.ts';
 import { HttpError, errorBody } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
-import { storedText } from '../util/text.ts';
+import { hexString, storedText } from '../util/text.ts';
 import { parseIso } from '../util/time.ts';
 import { isEmail } from '../../lib/rps/email.ts';
 import { esc } from './layout.ts';
 import { keepDevice } from './devices.ts';
 import { revocationOf } from './revocation.ts';
-
-const hexString = (what: string, max: number) =>
-  z
-    .string()
-    .min(2)
-    .max(max)
-    .regex(/^(?:[0-9a-fA-F]{2})+$/, `${what} must be hex`);
 
 const VerifyBody = z.object({
   userId: storedText(254, 'userId'),

@@ -1,7 +1,9 @@
 /**
- * HTML for the demo site's pages: one layout, and escaping for everything that goes into it. Pages are
- * plain, accessible HTML (landmarks, labels, a skip link), with no inline scripts, so the CSP can forbid them.
+ * HTML for the demo site's pages (and the mailbox's): one layout, escaping for everything that goes into it, and the
+ * one way a page is sent. Pages are plain, accessible HTML (landmarks, labels, a skip link), with no inline scripts,
+ * so the CSP (page-headers.ts) can forbid them.
  */
+import type { FastifyReply } from 'fastify';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
@@ -42,10 +44,6 @@ export interface PageOptions {
   flash?: string;
 }
 
-/** The page's CSP: own scripts and styles only, images also as data: URLs (the QR code). */
-export const PAGE_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
-
 export function page(opts: PageOptions): string {
   return html`<!doctype html>
 <html lang="en">
@@ -67,4 +65,9 @@ ${opts.body}
 </body>
 </html>
 `.value;
+}
+
+/** Sends a page; never cached, since pages show who is signed in and links carry one-time keys. */
+export function sendPage(reply: FastifyReply, opts: PageOptions, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(opts));
 }

@@ -5,8 +5,11 @@
  * the PC out can never become that session, and neither can someone who reads the database.
  * Sign-in always starts a new session (no session fixation). Sign-out deletes the record, which wakes the
  * browser's /logoutWait long poll at once, whichever server process it waits in.
+ * Cookies are read and written by @fastify/cookie, which the demo site registers (site.ts). The secret is opaque and
+ * random, so it needs no signature: a forged one names no stored session.
  */
 import { createHash } from 'node:crypto';
+import type { CookieSerializeOptions } from '@fastify/cookie';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { RecordKinds, Storage } from '../storage/types.ts';
 import { randomHex } from '../util/random.ts';
@@ -22,18 +25,6 @@ export function sessionIdOf(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
-/** The value of cookie `name` in the request, if any. */
-export function readCookie(req: FastifyRequest, name: string): string | undefined {
-  const header = req.headers.cookie;
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq < 0) continue;
-    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}
-
 export class Sessions {
   /** Long polls in progress, so that a closing server can answer them at once. */
   private readonly cancels = new Set<AbortController>();
@@ -47,7 +38,7 @@ export class Sessions {
 
   /** The request's session (by its cookie), or undefined. */
   async current(req: FastifyRequest): Promise<{ id: string; value: Session } | undefined> {
-    const secret = readCookie(req, SESSION_COOKIE);
+    const secret = req.cookies[SESSION_COOKIE];
     if (!secret || !/^[0-9a-f]{64}$/.test(secret)) return undefined;
     const id = sessionIdOf(secret);
     const value = await this.storage.get('session', id);
@@ -82,14 +73,15 @@ export class Sessions {
       { userId, mpinId, loggedInAt: this.now() },
       this.now() + SESSION_TTL_MS,
     );
-    reply.header('set-cookie', this.cookie(minted.secret, false));
+    reply.setCookie(SESSION_COOKIE, minted.secret, this.cookieOptions());
   }
 
   /** Ends the request's own session and clears its cookie. */
   async signOutRequest(req: FastifyRequest, reply: FastifyReply): Promise<void> {
     const s = await this.current(req);
     if (s) await this.end(s.id);
-    if (readCookie(req, SESSION_COOKIE) !== undefined) reply.header('set-cookie', this.cookie('', true));
+    if (req.cookies[SESSION_COOKIE] !== undefined)
+      reply.setCookie(SESSION_COOKIE, '', { ...this.cookieOptions(), maxAge: 0 });
   }
 
   /** Deletes session `id`; its long polls wake through the storage's change announcement, in any process. */
@@ -118,10 +110,8 @@ export class Sessions {
     for (const ctrl of [...this.cancels]) ctrl.abort();
   }
 
-  private cookie(secret: string, clear: boolean): string {
-    const parts = [`${SESSION_COOKIE}=${secret}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
-    if (this.secureCookie()) parts.push('Secure');
-    if (clear) parts.push('Max-Age=0');
-    return parts.join('; ');
+  /** A browser-session cookie for the whole site, out of reach of scripts, not sent by other sites' subrequests. */
+  private cookieOptions(): CookieSerializeOptions {
+    return { path: '/', httpOnly: true, sameSite: 'lax', secure: this.secureCookie() };
   }
 }

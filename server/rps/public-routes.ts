@@ -1,12 +1,13 @@
 /**
  * The RPS public API under /rps (docs/protocol.md §4.1): what clients (the extension, Milagro's PIN pad and
- * mobile app) call. Bodies and parameters are checked with zod; CORS as Milagro's RPS; rate limits on the
+ * mobile app) call. Bodies and parameters are checked with zod; CORS (@fastify/cors) as Milagro's RPS; rate limits on the
  * endpoints that a guesser or a flood would use, and one shared budget for those that test an access number
  * (guess-budget.ts).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { HttpError } from '../util/errors.ts';
+import { HttpError, errorBody } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
 import { createGuessBudget } from './guess-budget.ts';
 import type { Rps } from './rps.ts';
@@ -23,7 +24,7 @@ import {
 const MpinIdParam = z.object({ mpinId: mpinIdHex });
 const SignatureQuery = z.object({ regOTT: z.string().regex(/^[0-9a-fA-F]{32}$/, 'regOTT must be 32 hex digits') });
 
-export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
+export async function registerRpsPublic(app: FastifyInstance, rps: Rps): Promise<void> {
   const limit = (max: number) => ({ config: { rateLimit: { max, timeWindow: '1 minute' } } });
   const perMinute = rps.rateLimitPerMinute;
   // every route whose answer says whether an access number is live spends from this one budget
@@ -31,13 +32,21 @@ export function registerRpsPublic(app: FastifyInstance, rps: Rps): void {
 
   // Open to every origin, as Milagro's RPS is to unlisted ones, but without credentials: the RPS API is
   // cookie-free, so no page can make it act on a user's session (Milagro also echoes allow-listed origins
-  // with credentials, which this server has no use for).
-  app.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply) => {
-    reply.header('Access-Control-Allow-Origin', '*');
-    reply.header('Access-Control-Allow-Methods', 'GET,PUT,POST,DELETE,OPTIONS');
-    reply.header('Access-Control-Allow-Headers', 'Content-Type');
+  // with credentials, which this server has no use for). Any OPTIONS request gets the preflight headers.
+  await app.register(cors, {
+    origin: '*',
+    credentials: false,
+    methods: 'GET,PUT,POST,DELETE,OPTIONS',
+    allowedHeaders: 'Content-Type',
+    strictPreflight: false,
+    preflightContinue: true,
   });
-  app.options('/*', async () => ({ version: '0.3', message: 'options request' }));
+  // …and, like Milagro's, a body: @fastify/cors's own OPTIONS route answers an empty 200, this fills it in
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.method !== 'OPTIONS' || reply.statusCode !== 200) return payload;
+    reply.type('application/json; charset=utf-8');
+    return JSON.stringify(errorBody('options request'));
+  });
 
   // Milagro answers malformed JSON with 403 on the two passes and 400 elsewhere; Fastify's parser still
   // does the work (it also refuses __proto__ and constructor keys)

@@ -25,6 +25,7 @@ import type { DtaClient } from '../dta/dta-client.ts';
 import type { Kind, RecordKinds } from '../storage/types.ts';
 import { waitUntil } from '../storage/wait.ts';
 import { HttpError } from '../util/errors.ts';
+import { FetchJsonError, fetchJson } from '../util/fetch-json.ts';
 import { safeEqual, signMessage } from '../util/hmac.ts';
 import { randomHex } from '../util/random.ts';
 import { isoSeconds, pythonIso } from '../util/time.ts';
@@ -49,7 +50,7 @@ export const MOBILE_WAIT_MS = 10_000;
 export const PURGE_EVERY_MS = 60_000;
 const LOGOUT_URL = '/logout';
 
-const VerifyReply = z.object({ forceActivate: z.boolean().optional().default(false) });
+const VerifyReply = z.object({ forceActivate: z.boolean().optional().default(false) }).optional();
 const hashOf = (id: MpinId) => toHex(mpin.hashId(id.bytes));
 
 export type AccessRecord = RecordKinds['access'];
@@ -68,8 +69,15 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     await storage.purgeExpired();
   }
 
-  /** A failing relying party: its 503 (storage full, mail down) stays a 503, anything else 5xx is a 500. */
-  const passOn = (status: number) => (status === 503 ? 503 : status >= 500 ? 500 : status);
+  /**
+   * A relying party's refusal, passed on with its status and message (its 503, storage full or mail down, stays a
+   * 503, anything else 5xx is a 500); a relying party that cannot be reached or answers malformed data is a 500.
+   */
+  const hookError = (e: unknown, refused: string) => {
+    if (!(e instanceof FetchJsonError && e.failure === 'status')) return new HttpError(500, (e as Error).message);
+    const status = e.status!;
+    return new HttpError(status === 503 ? 503 : status >= 500 ? 500 : status, e.serverMessage ?? refused);
+  };
 
   /**
    * The pass-2 checkers for the server secret s·Q from both D-TAs' shares, fetched once and kept in memory only
@@ -126,25 +134,19 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   async function callVerifyHook(body: Record<string, unknown>): Promise<boolean> {
-    let res: Response;
     try {
-      res = await fetch(deps.verifyUserURL(), {
+      const reply = await fetchJson(deps.verifyUserURL(), {
+        what: 'relying party',
+        schema: VerifyReply,
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'RPS-BASE-URL': ctx.publicUrl },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(15_000),
+        body,
+        headers: { 'RPS-BASE-URL': ctx.publicUrl },
+        timeoutMs: 15_000,
       });
+      return reply?.forceActivate ?? false;
     } catch (e) {
-      throw new HttpError(500, `relying party unreachable: ${(e as Error).message}`);
+      throw hookError(e, 'Registration refused by the relying party');
     }
-    const data = (await res.json().catch(() => ({}))) as { message?: unknown };
-    if (!res.ok) {
-      const message = typeof data?.message === 'string' ? data.message : 'Registration refused by the relying party';
-      throw new HttpError(passOn(res.status), message);
-    }
-    const parsed = VerifyReply.safeParse(data);
-    if (!parsed.success) throw new HttpError(500, 'relying party answered malformed data');
-    return parsed.data.forceActivate;
   }
 
   /** PUT /rps/user and PUT /rps/user/<mpinId>: a new registration, or a resend of a live one. */
@@ -258,20 +260,14 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   }
 
   async function callPermitHook(mpinIdHex: string): Promise<void> {
-    let res: Response;
     try {
-      res = await fetch(`${deps.permitUserURL()}?mpin_id=${encodeURIComponent(mpinIdHex)}`, {
-        signal: AbortSignal.timeout(10_000),
+      await fetchJson(`${deps.permitUserURL()}?mpin_id=${encodeURIComponent(mpinIdHex)}`, {
+        what: 'relying party',
+        schema: z.unknown(),
+        timeoutMs: 10_000,
       });
     } catch (e) {
-      throw new HttpError(500, `relying party unreachable: ${(e as Error).message}`);
-    }
-    if (res.status !== 200) {
-      const data = (await res.json().catch(() => ({}))) as { message?: unknown };
-      throw new HttpError(
-        passOn(res.status),
-        typeof data?.message === 'string' ? data.message : 'This M-Pin identity has been revoked',
-      );
+      throw hookError(e, 'This M-Pin identity has been revoked');
     }
   }
 

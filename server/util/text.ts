@@ -31,3 +31,11 @@ export const storedText = (max: number, what: string) =>
     .string()
     .max(max)
     .refine((s) => !hasUnsafeChars(s), `${what} has control or bidi characters`);
+
+/** A request string of hex digit pairs (an mpin_id, a key), at most `max` characters. */
+export const hexString = (what: string, max: number) =>
+  z
+    .string()
+    .min(2)
+    .max(max)
+    .regex(/^(?:[0-9a-fA-F]{2})+$/, `${what} must be hex`);

@@ -11,6 +11,7 @@ import { loadConfig } from '../../server/config.ts';
 import type { ServerContext } from '../../server/context.ts';
 import { registerMailbox } from '../../server/mail/mailbox-pages.ts';
 import { MAILBOX_RETENTION_MS, createMailer, mailboxIdTime } from '../../server/mail/mailer.ts';
+import { registerPageHeaders } from '../../server/rpa/page-headers.ts';
 import { openSqlite } from '../../server/storage/sqlite.ts';
 import type { Storage } from '../../server/storage/types.ts';
 import { createHttpApp } from '../../server/util/http.ts';
@@ -156,6 +157,7 @@ describe('mailbox pages', () => {
   async function appWith(env: Record<string, string> = {}) {
     const cfg = config(env);
     const app = createHttpApp('silent', 'test');
+    await registerPageHeaders(app, { https: false }); // as the demo site registers them for its pages and the mailbox
     await registerMailbox(app, { config: cfg, storage } as unknown as ServerContext);
     await app.ready();
     return app;

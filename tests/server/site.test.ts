@@ -15,7 +15,7 @@ import { loadConfig } from '../../server/config.ts';
 import type { ServerContext } from '../../server/context.ts';
 import type { MailMessageInput } from '../../server/mail/mailer.ts';
 import { activationLink, registerRpaHooks } from '../../server/rpa/hooks.ts';
-import { PAGE_CSP } from '../../server/rpa/layout.ts';
+import { PAGE_CSP } from '../../server/rpa/page-headers.ts';
 import { SESSION_COOKIE, sessionIdOf } from '../../server/rpa/sessions.ts';
 import { registerDemoSite } from '../../server/rpa/site.ts';
 import { openSqlite } from '../../server/storage/sqlite.ts';
