@@ -68,30 +68,67 @@ export const Intent = z.discriminatedUnion('kind', [
 ]);
 export type Intent = z.infer<typeof Intent>;
 
-/** A problem to show on the current screen; `retry` says the last step can be tried again as it was. */
-export const Problem = z.strictObject({
-  code: z.enum([
-    'network', // service down or unreachable, timeout
-    'malformed', // the service answered something that is not M-Pin
-    'invalid-url',
-    'no-qr',
-    'permission-denied', // host access refused by the user
-    'invalid-email',
-    'not-confirmed', // "I confirmed my email" before the link was used
-    'registration-expired',
-    'invalid-access-number', // bad check digit or length: nothing was sent
-    'unknown-access-number', // the service answered 412
-    'access-number-expired',
-    'wrong-pin',
-    'revoked', // time permit refused
-    'not-authorized', // 403
-    'sign-out-failed',
-    'page-changed', // the page that asked for a sign-in on this browser shows something else now: nothing was sent
-    'internal',
-  ]),
-  message: z.string().max(500),
-  retry: z.boolean(),
-});
+export const ProblemCode = z.enum([
+  'network', // service down or unreachable, timeout
+  'malformed', // the service answered something that is not M-Pin
+  'service-error', // the service answered with an HTTP error (`status`)
+  'invalid-url',
+  'no-qr',
+  'permission-denied', // host access refused by the user
+  'invalid-email',
+  'not-confirmed', // "I confirmed my email" before the link was used
+  'registration-expired',
+  'invalid-access-number', // bad check digit or length: nothing was sent
+  'unknown-access-number', // the service answered 412
+  'access-number-expired',
+  'wrong-pin',
+  'revoked', // time permit refused
+  'not-authorized', // 403
+  'sign-out-failed',
+  'page-changed', // the page that asked for a sign-in on this browser shows something else now: nothing was sent
+  'internal',
+]);
+export type ProblemCode = z.infer<typeof ProblemCode>;
+
+/** Which case of its code a problem is, where the popup says more than the code's own words. */
+export const ProblemDetail = z.enum([
+  'timeout', // network: the service did not answer in time
+  'sends-elsewhere', // malformed: the service asked to send data to another site (refused, nothing sent)
+  'no-service', // malformed: no M-Pin service at this address (404 for its clientSettings)
+  'unsafe-settings', // malformed: its clientSettings send data to another site, or without https (not added)
+  'pin-time-over', // registration-expired: the 10 minutes to choose a PIN ran out
+  'new-number', // access-number-expired: the PIN screen outlived its access number
+  'this-browser', // access-number-expired: the page's sign-in request expired
+  'sign-out-expired', // sign-out-failed: the sign-out data is gone (R23)
+  'sign-out-elsewhere', // sign-out-failed: its logoutURL is on another site (refused, nothing sent)
+  'page-refused', // internal: the page did not take the sign-in
+]);
+export type ProblemDetail = z.infer<typeof ProblemDetail>;
+
+/** The details each code may carry. */
+const DETAILS_OF: Partial<Record<ProblemCode, readonly ProblemDetail[]>> = {
+  network: ['timeout'],
+  malformed: ['sends-elsewhere', 'no-service', 'unsafe-settings'],
+  'registration-expired': ['pin-time-over'],
+  'access-number-expired': ['new-number', 'this-browser'],
+  'sign-out-failed': ['sign-out-expired', 'sign-out-elsewhere'],
+  internal: ['page-refused'],
+};
+
+/**
+ * A problem to show on the current screen, as a code and data only: the popup has the words (components/problems.ts,
+ * in the user's language). `retry` says the last step can be tried again as it was; `status` is the service's HTTP
+ * status, for `service-error` only.
+ */
+export const Problem = z
+  .strictObject({
+    code: ProblemCode,
+    retry: z.boolean(),
+    detail: ProblemDetail.optional(),
+    status: z.number().int().min(100).max(599).optional(),
+  })
+  .refine((p) => p.detail === undefined || DETAILS_OF[p.code]?.includes(p.detail), 'a detail of another code')
+  .refine((p) => (p.status !== undefined) === (p.code === 'service-error'), 'a status goes with service-error only');
 export type Problem = z.infer<typeof Problem>;
 
 const withProblem = { problem: Problem.optional() };

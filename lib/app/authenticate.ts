@@ -87,11 +87,7 @@ export function showRefusal(
           withProblem({ screen: 'access-number', identityId: used.id }, problem('access-number-expired')),
           keep,
         );
-      return show(
-        ctx,
-        withProblem(fresh(flow), problem('access-number-expired', false, 'The auth request expired! Try again.')),
-        keep,
-      );
+      return show(ctx, withProblem(fresh(flow), problem('access-number-expired', false, 'this-browser')), keep);
     case 'unknown-access-number':
       if (!remote) return undefined;
       return show(

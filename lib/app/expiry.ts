@@ -37,11 +37,7 @@ async function expiredReplacement(
       flow: {
         screen: 'access-number',
         identityId: flow.identityId,
-        problem: problem(
-          'access-number-expired',
-          false,
-          'The access number has expired. Type the new number the other browser shows.',
-        ),
+        problem: problem('access-number-expired', false, 'new-number'),
       },
     };
   }
@@ -51,11 +47,7 @@ async function expiredReplacement(
     return {
       flow: withProblem(
         { screen: 'register', origin: identity.origin, email: identity.userId },
-        problem(
-          'registration-expired',
-          false,
-          'The time to choose a PIN ran out (10 minutes) and the registration was forgotten. Please register again.',
-        ),
+        problem('registration-expired', false, 'pin-time-over'),
       ),
       change: { deleteIdentities: [identity.id], selected: null },
     };

@@ -12,7 +12,6 @@ import { currentFlow, serialWithExpiry } from './expiry';
 import { leave, pickIdentity } from './flows';
 import { fresh, problem, problemOf, refusalOf, withProblem } from './problems';
 import { show } from './render';
-import { serviceInfo } from './origin';
 import * as session from './session';
 
 /** The identity that signs in on exactly this origin: the selected one if it is set up there, else the last used. */
@@ -102,18 +101,11 @@ async function tabStillShows(ctx: Context, flow: PinFlow): Promise<boolean> {
  * The page that asked for a sign-in on this browser is gone (its tab shows another site, or another document, or
  * was closed): nothing is sent to it, and the popup says so. `used`: the identity after a pass 2 that was not used.
  */
-function pageChanged(ctx: Context, identity: IdentityRecord, flow: PinFlow, used?: IdentityRecord): Promise<UiState> {
-  const name = serviceInfo(flow.targetOrigin).name;
+function pageChanged(ctx: Context, identity: IdentityRecord, used?: IdentityRecord): Promise<UiState> {
+  // The home screen names the service: the page's origin is the identity's (identityForOrigin).
   return show(
     ctx,
-    withProblem(
-      { screen: 'home', identityId: identity.id },
-      problem(
-        'page-changed',
-        false,
-        `The page that asked to sign in no longer shows ${name}: it went to another site, was reloaded or was closed. Nothing was sent to it. To sign in, open ${name} again and choose "Sign in with M-Pin Authenticator".`,
-      ),
-    ),
+    withProblem({ screen: 'home', identityId: identity.id }, problem('page-changed')),
     used ? { putIdentities: [used] } : {},
   );
 }
@@ -128,7 +120,7 @@ export async function localLogin(
   flow: PinFlow,
   pin: string,
 ): Promise<UiState> {
-  if (!(await tabStillShows(ctx, flow))) return pageChanged(ctx, identity, flow);
+  if (!(await tabStillShows(ctx, flow))) return pageChanged(ctx, identity);
   const done = await authenticate(ctx, identity, flow, pin, '0');
   if ('shown' in done) return done.shown;
   const { authOTT, used } = done;
@@ -139,7 +131,7 @@ export async function localLogin(
     const authenticateURL = ctx.client(identity).authenticateUrl();
     if (flow.tabId === undefined || flow.nonce === undefined || flow.targetOrigin !== identity.origin)
       throw new RpsError('origin', 'authenticateURL');
-    if (!(await tabStillShows(ctx, flow))) return pageChanged(ctx, identity, flow, used);
+    if (!(await tabStillShows(ctx, flow))) return pageChanged(ctx, identity, used);
     status = await ctx.platform.completeSignIn(
       flow.tabId,
       { type: 'completeSignIn', authOTT, authenticateURL, origin: flow.targetOrigin, nonce: flow.nonce },
@@ -148,7 +140,7 @@ export async function localLogin(
   } catch (e) {
     return show(ctx, withProblem(fresh(flow), problemOf(e)), keep);
   }
-  if (status === 'page-changed') return pageChanged(ctx, identity, flow, used);
+  if (status === 'page-changed') return pageChanged(ctx, identity, used);
   if (status === 200)
     return show(
       ctx,
@@ -164,10 +156,6 @@ export async function localLogin(
     );
   return (
     showRefusal(ctx, refusalOf(status), flow, used) ??
-    show(
-      ctx,
-      withProblem(fresh(flow), problem('internal', false, 'The page could not be signed in: reload it and try again.')),
-      keep,
-    )
+    show(ctx, withProblem(fresh(flow), problem('internal', false, 'page-refused')), keep)
   );
 }

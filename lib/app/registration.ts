@@ -25,13 +25,9 @@ export async function addService(ctx: Context, current: FlowRecord, url: string,
     settings = await fetchClientSettings(origin, ctx.rps);
   } catch (e) {
     const p = isHttp(e, 404)
-      ? problem('malformed', false, 'No M-Pin service was found at this address.')
+      ? problem('malformed', false, 'no-service')
       : e instanceof RpsError && e.kind === 'origin'
-        ? problem(
-            'malformed',
-            false,
-            'The service was not added: its settings send data to another site, or to an address without https.',
-          )
+        ? problem('malformed', false, 'unsafe-settings')
         : problemOf(e);
     return show(
       ctx,
@@ -50,18 +46,7 @@ export async function addService(ctx: Context, current: FlowRecord, url: string,
 export async function scanQr(ctx: Context): Promise<UiState> {
   const text = await ctx.platform.scanQr();
   const scanned = text && /^https?:\/\//i.test(text) ? originOfUrl(text) : undefined; // https (or this computer)
-  if (!scanned)
-    return show(
-      ctx,
-      withProblem(
-        { screen: 'add-service' },
-        problem(
-          'no-qr',
-          false,
-          'No QR code with a web address was found on this tab. Open the popup on the page that shows it, or type the address shown under it.',
-        ),
-      ),
-    );
+  if (!scanned) return show(ctx, withProblem({ screen: 'add-service' }, problem('no-qr')));
   return show(ctx, { screen: 'add-service', scanned });
 }
 

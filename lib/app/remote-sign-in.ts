@@ -97,10 +97,7 @@ export async function signOut(
   if (!identity || !data || data.identityId !== identity.id || data.origin !== identity.origin) {
     return show(
       ctx,
-      withProblem(
-        { ...base, canSignOut: false },
-        problem('sign-out-failed', false, 'Sign out was unsuccessful! The sign-out data has expired.'),
-      ),
+      withProblem({ ...base, canSignOut: false }, problem('sign-out-failed', false, 'sign-out-expired')),
     );
   }
   try {
@@ -112,10 +109,7 @@ export async function signOut(
       await session.clearSignOut();
       return show(
         ctx,
-        withProblem(
-          { ...base, canSignOut: false },
-          problem('sign-out-failed', false, 'Sign out was refused: the service asked to send it to another site.'),
-        ),
+        withProblem({ ...base, canSignOut: false }, problem('sign-out-failed', false, 'sign-out-elsewhere')),
       );
     }
     return show(ctx, withProblem(base, problem('sign-out-failed')));

@@ -38,7 +38,16 @@ export type ServiceRecord = z.infer<typeof ServiceRecord>;
 
 /** What "retry" replays after a network problem: never an intent that carries a PIN. */
 export const RetryIntent = Intent.refine((i) => i.kind !== 'login' && i.kind !== 'setPin', 'no PIN in a stored intent');
-const withProblem = { problem: Problem.optional(), retry: RetryIntent.optional() };
+/**
+ * A problem as stored. One stored before problems were codes and data only (docs/extension.md) also carries its
+ * English `message`: that is dropped, so that the flow it belongs to survives the update.
+ */
+const StoredProblem = z.preprocess((value) => {
+  if (typeof value !== 'object' || value === null || !('message' in value)) return value;
+  const { message: _words, ...rest } = value as Record<string, unknown>;
+  return rest;
+}, Problem);
+const withProblem = { problem: StoredProblem.optional(), retry: RetryIntent.optional() };
 const id = z.string().min(1).max(64);
 
 /** A sign-in in progress: the PIN screen and its wrong-PIN warning carry the same fields. */
@@ -77,7 +86,7 @@ export const FlowRecord = z.discriminatedUnion('screen', [
   z.strictObject({ screen: z.literal('pin'), ...signIn, ...withProblem }),
   /** A wrong PIN keeps the sign-in it belongs to, so "Try again" returns to the same PIN screen. */
   z.strictObject({ screen: z.literal('wrong-pin'), ...signIn }),
-  z.strictObject({ screen: z.literal('wrong-access-number'), identityId: id, problem: Problem }),
+  z.strictObject({ screen: z.literal('wrong-access-number'), identityId: id, problem: StoredProblem }),
   z.strictObject({ screen: z.literal('blocked'), identityId: id }),
   z.strictObject({
     screen: z.literal('success'),

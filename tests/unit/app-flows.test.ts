@@ -440,7 +440,9 @@ describe('flows against the real server', () => {
     await enrol(act, server.publicUrl, 'hugo@example.com', '1470');
     const pageChanged = {
       screen: 'home',
-      problem: { code: 'page-changed', message: expect.stringContaining(new URL(server.publicUrl).host) },
+      // the popup names the page's service: the identity's, which is the page's origin
+      identity: { service: { origin: server.publicUrl } },
+      problem: { code: 'page-changed', retry: false },
     };
 
     // sent elsewhere before the PIN: the PIN is not even used (no request at all)
@@ -542,7 +544,7 @@ describe('flows against the real server', () => {
       screen: 'success',
       signedOut: false,
       canSignOut: false,
-      problem: { code: 'sign-out-failed' },
+      problem: { code: 'sign-out-failed', detail: 'sign-out-elsewhere' },
     });
     expect(fetchSpy.mock.calls.map(([u]) => String(u)).filter((u) => u.includes('evil'))).toEqual([]);
     expect(await fakeBrowser.storage.session.get('signOut')).toEqual({});
@@ -552,7 +554,7 @@ describe('flows against the real server', () => {
     expect(await act({ kind: 'signOut' })).toMatchObject({
       screen: 'success',
       signedOut: false,
-      problem: { code: 'sign-out-failed', message: 'Sign out was unsuccessful!' },
+      problem: { code: 'sign-out-failed', retry: false },
     });
 
     // leaving the success screen forgets the sign-out data (R8)
@@ -626,7 +628,7 @@ describe('flows against the real server', () => {
     expect(await app.getState()).toMatchObject({
       screen: 'register',
       email: 'slow@example.com',
-      problem: { code: 'registration-expired' },
+      problem: { code: 'registration-expired', detail: 'pin-time-over' },
     });
     expect(JSON.parse(await dump()).identities).toEqual([]);
   });
@@ -643,7 +645,10 @@ describe('flows against the real server', () => {
     clock += 105_000;
     await app.expire();
     expect(await dump()).not.toContain(number);
-    expect(await app.getState()).toMatchObject({ screen: 'access-number', problem: { code: 'access-number-expired' } });
+    expect(await app.getState()).toMatchObject({
+      screen: 'access-number',
+      problem: { code: 'access-number-expired', detail: 'new-number' },
+    });
 
     await act({ kind: 'home' });
     expect(await app.requestLocalSignIn(server.publicUrl, 4242)).toMatchObject({ queued: true });
@@ -663,7 +668,10 @@ describe('flows against the real server', () => {
     clock += 90_000;
     expect(await app.getState()).toMatchObject({ screen: 'pin' });
     clock += 15_000; // 99 s + 5 s grace are over
-    expect(await app.getState()).toMatchObject({ screen: 'access-number', problem: { code: 'access-number-expired' } });
+    expect(await app.getState()).toMatchObject({
+      screen: 'access-number',
+      problem: { code: 'access-number-expired', detail: 'new-number' },
+    });
     const fetchSpy = vi.spyOn(globalThis, 'fetch');
     expect(await act({ kind: 'login', pin: '1212' })).toMatchObject({ screen: 'access-number' });
     expect(fetchSpy).not.toHaveBeenCalled();

@@ -93,6 +93,37 @@ describe('store', () => {
     expect(JSON.stringify(vi.mocked(console.warn).mock.calls)).not.toContain('1234');
   });
 
+  it('keeps a flow stored with a worded problem (before problems were codes only), without its words', async () => {
+    const raw = await openDB(name, DB_VERSION, {
+      upgrade(db) {
+        db.createObjectStore('identities', { keyPath: 'id' }).createIndex('byOrigin', 'origin');
+        db.createObjectStore('meta');
+        db.createObjectStore('services', { keyPath: 'origin' });
+      },
+    });
+    const problem = { code: 'unknown-access-number', message: 'Invalid access number!', retry: false };
+    await raw.put('meta', { screen: 'wrong-access-number', identityId: 'a', problem }, 'flow');
+    raw.close();
+    store = await openStore(name);
+    expect(await store.getFlow()).toEqual({
+      screen: 'wrong-access-number',
+      identityId: 'a',
+      problem: { code: 'unknown-access-number', retry: false },
+    });
+  });
+
+  it('refuses a problem with a detail of another code, or a status without service-error', async () => {
+    store = await openStore(name);
+    const flow = (problem: object) => ({ screen: 'home', identityId: 'a', problem }) as unknown as FlowRecord;
+    await expect(
+      store.commit({ flow: flow({ code: 'network', retry: true, detail: 'page-refused' }) }),
+    ).rejects.toThrow();
+    await expect(store.commit({ flow: flow({ code: 'network', retry: true, status: 503 }) })).rejects.toThrow();
+    await expect(store.commit({ flow: flow({ code: 'service-error', retry: true }) })).rejects.toThrow();
+    await store.commit({ flow: flow({ code: 'service-error', retry: true, status: 503 }) });
+    await store.commit({ flow: flow({ code: 'network', retry: true, detail: 'timeout' }) });
+  });
+
   it('refuses to write a record that does not validate', async () => {
     store = await openStore(name);
     await expect(

@@ -45,7 +45,7 @@ export const states = {
   wrongAccessNumber: ui({
     screen: 'wrong-access-number',
     identity,
-    problem: { code: 'unknown-access-number', message: 'The service does not know this access number.', retry: false },
+    problem: { code: 'unknown-access-number', retry: false },
   }),
   pinRemote: ui({ screen: 'pin', identity, purpose: 'remote', accessNumber: '1234560', target: service }),
   wrongPin: ui({ screen: 'wrong-pin', identity }),

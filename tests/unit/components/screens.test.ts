@@ -78,7 +78,7 @@ describe('popup screens', () => {
     const bg = await open(
       ui({
         ...states.emailSent,
-        problem: { code: 'not-confirmed', message: 'Open the link in the e-mail first.', retry: false },
+        problem: { code: 'not-confirmed', retry: false },
       }),
     );
     expect(screen.getByRole('alert').textContent).toMatch(/not confirmed yet/);
@@ -93,7 +93,7 @@ describe('popup screens', () => {
       ui({
         ...states.emailSent,
         resent: true,
-        problem: { code: 'registration-expired', message: 'Register again.', retry: false },
+        problem: { code: 'registration-expired', retry: false },
       }),
     );
     expect(screen.getByRole('alert').textContent).toMatch(/registration has expired/);
@@ -143,7 +143,7 @@ describe('popup screens', () => {
   it('wrong-access-number: a warning and "Try again" (retry)', async () => {
     const bg = await open(states.wrongAccessNumber);
     expect(h1().textContent).toBe('Wrong access number');
-    expect(screen.getByRole('alert').textContent).toMatch(/does not know this access number/);
+    expect(screen.getByRole('alert').textContent).toMatch(/not known.*check the number the other browser shows/);
     expect(document.activeElement).toBe(button('Try again'));
     await clickSends('Try again', bg, { kind: 'retry' });
     await clickSends('Cancel', bg, { kind: 'home' });
@@ -237,12 +237,10 @@ describe('popup screens', () => {
   });
 
   it('a network problem says so and offers "Retry" (intent retry)', async () => {
-    const bg = await open(
-      ui({ ...states.home, problem: { code: 'network', message: 'The request timed out.', retry: true } }),
-    );
+    const bg = await open(ui({ ...states.home, problem: { code: 'network', retry: true, detail: 'timeout' } }));
     const alert = screen.getByRole('alert');
     expect(alert.textContent).toContain('Could not reach localhost:8080.');
-    expect(alert.textContent).toContain('The request timed out.');
+    expect(alert.textContent).toContain('The service did not answer in time.');
     await clickSends('Retry', bg, { kind: 'retry' });
   });
 });
