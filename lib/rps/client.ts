@@ -7,8 +7,12 @@
 // to the service's own origin; the one exception is the second D-TA (certivoxURL), which must be https (or on this
 // computer, under a service on this computer). clientSettings are checked when a service is added, and every request
 // is checked again, so settings stored by an older version cannot send anything elsewhere either.
+// The demo site's own pages (server/web) use this client too, as a PIN pad in a browser (`mobile: 0`) and as the PC
+// of an access-number sign-in, with `ownPage` (see RpsOptions).
 import type { z } from 'zod';
 import {
+  AccessNumberResponse,
+  AccessStatusResponse,
   ClientSettings,
   CloudClientSecret,
   CloudTimePermit,
@@ -18,6 +22,7 @@ import {
   Pass2Response,
   RegisterResponse,
   SignatureResponse,
+  SignInResponse,
   TimePermitResponse,
 } from './schemas';
 import { isAllowedSecondDta, isAllowedServiceOrigin } from './url-policy';
@@ -43,11 +48,35 @@ export interface RpsOptions {
   fetch?: typeof fetch;
   /** Per request; the phone's /rps/authenticate waits up to 10 s for the PC, so the default is 20 s. */
   timeoutMs?: number;
+  /** What the client registers as: 1 (the default), M-Pin-In-Mobile, as the extension does; 0, a PIN pad in a browser. */
+  mobile?: 0 | 1;
+  /**
+   * The client runs in a page that the service itself served (the demo site's browser code), never in the
+   * extension: the page's own origin counts as the service's whatever its scheme (the page came from there, so no one
+   * new learns anything), and requests to it carry the page's cookies, so that the relying party's sign-in
+   * (`signInHere`) can set its session.
+   */
+  ownPage?: boolean;
 }
 
 interface Reply {
   status: number;
   text: string;
+}
+
+/** How requests are sent: fetch, the timeout, and whether the page's cookies go with them. */
+interface Transport {
+  f: typeof fetch;
+  timeoutMs: number;
+  ownPage: boolean;
+}
+
+function transportOf(opts: RpsOptions): Transport {
+  return {
+    f: opts.fetch ?? globalThis.fetch.bind(globalThis),
+    timeoutMs: opts.timeoutMs ?? 20_000,
+    ownPage: opts.ownPage ?? false,
+  };
 }
 
 /** Resolves a clientSettings URL against the service origin; http(s) only. */
@@ -62,22 +91,15 @@ export function resolveUrl(origin: string, relative: string, step: string): URL 
   return u;
 }
 
-async function send(
-  f: typeof fetch,
-  timeoutMs: number,
-  step: string,
-  url: URL,
-  method: string,
-  body?: unknown,
-): Promise<Reply> {
+async function send(t: Transport, step: string, url: URL, method: string, body?: unknown): Promise<Reply> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const timer = setTimeout(() => controller.abort(), t.timeoutMs);
   try {
-    const res = await f(url.toString(), {
+    const res = await t.f(url.toString(), {
       method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'omit',
+      credentials: t.ownPage ? 'same-origin' : 'omit',
       redirect: 'error',
       cache: 'no-store',
       signal: controller.signal,
@@ -113,9 +135,20 @@ function httpError(reply: Reply, step: string): RpsError {
   return new RpsError('http', step, reply.status, message);
 }
 
+/** Whether `origin` may be talked to: a service origin, or (ownPage) the http(s) origin the page came from. */
+function isServiceOrigin(origin: string, ownPage: boolean): boolean {
+  if (!ownPage) return isAllowedServiceOrigin(origin);
+  try {
+    const url = new URL(origin);
+    return url.origin === origin && (url.protocol === 'https:' || url.protocol === 'http:');
+  } catch {
+    return false;
+  }
+}
+
 /** `relative` resolved against the service origin, if that is a service origin and the URL stays on it. */
-function ownUrl(origin: string, relative: string, step: string): URL {
-  if (!isAllowedServiceOrigin(origin)) throw new RpsError('origin', step);
+function ownUrl(origin: string, relative: string, step: string, ownPage = false): URL {
+  if (!isServiceOrigin(origin, ownPage)) throw new RpsError('origin', step);
   const u = resolveUrl(origin, relative, step);
   if (u.origin !== origin) throw new RpsError('origin', step);
   return u;
@@ -125,11 +158,12 @@ function ownUrl(origin: string, relative: string, step: string): URL {
  * The second D-TA's URL for `suffix` ("clientSecret?…", "timePermit?…"): certivoxURL must be allowed as a second D-TA,
  * and the suffix must not change its origin ("https://dta.example" + "clientSecret?" would name another host).
  */
-function secondDtaUrl(origin: string, certivoxURL: string, suffix: string, step: string): URL {
-  if (!isAllowedServiceOrigin(origin)) throw new RpsError('origin', step);
+function secondDtaUrl(origin: string, certivoxURL: string, suffix: string, step: string, ownPage = false): URL {
+  if (!isServiceOrigin(origin, ownPage)) throw new RpsError('origin', step);
   const base = resolveUrl(origin, certivoxURL, step);
   const u = resolveUrl(origin, certivoxURL + suffix, step);
-  if (!isAllowedSecondDta(origin, base) || u.origin !== base.origin) throw new RpsError('origin', step);
+  const allowed = isAllowedSecondDta(origin, base) || (ownPage && base.origin === origin);
+  if (!allowed || u.origin !== base.origin) throw new RpsError('origin', step);
   return u;
 }
 
@@ -149,14 +183,14 @@ const OWN_URL_KEYS = [
  * Throws RpsError "origin" unless every URL in the settings stays on the service origin, and the second D-TA is
  * allowed (see the header). An empty or missing optional URL means "none".
  */
-export function checkClientSettings(origin: string, settings: ClientSettings): void {
+export function checkClientSettings(origin: string, settings: ClientSettings, ownPage = false): void {
   const step = 'clientSettings';
   try {
     for (const key of OWN_URL_KEYS) {
       const value = settings[key];
-      if (value) ownUrl(origin, value, step);
+      if (value) ownUrl(origin, value, step, ownPage);
     }
-    secondDtaUrl(origin, settings.certivoxURL, '', step);
+    secondDtaUrl(origin, settings.certivoxURL, '', step, ownPage);
   } catch {
     throw new RpsError('origin', step);
   }
@@ -173,26 +207,31 @@ export function secondDtaHost(origin: string, settings: ClientSettings): string 
 
 /** GET <origin>/rps/clientSettings (docs/protocol.md §6.1); settings that send data elsewhere are refused. */
 export async function fetchClientSettings(origin: string, opts: RpsOptions = {}): Promise<ClientSettings> {
-  const f = opts.fetch ?? globalThis.fetch.bind(globalThis);
+  const t = transportOf(opts);
   const step = 'clientSettings';
-  const reply = await send(f, opts.timeoutMs ?? 20_000, step, ownUrl(origin, '/rps/clientSettings', step), 'GET');
+  const reply = await send(t, step, ownUrl(origin, '/rps/clientSettings', step, t.ownPage), 'GET');
   if (reply.status !== 200) throw httpError(reply, step);
   const settings = parseJson(ClientSettings, reply, step);
-  checkClientSettings(origin, settings);
+  checkClientSettings(origin, settings, t.ownPage);
   return settings;
 }
 
 export class RpsClient {
-  private readonly f: typeof fetch;
-  private readonly timeoutMs: number;
+  private readonly t: Transport;
+  private readonly mobile: 0 | 1;
 
   constructor(
     readonly origin: string,
     readonly settings: ClientSettings,
     opts: RpsOptions = {},
   ) {
-    this.f = opts.fetch ?? globalThis.fetch.bind(globalThis);
-    this.timeoutMs = opts.timeoutMs ?? 20_000;
+    this.t = transportOf(opts);
+    this.mobile = opts.mobile ?? 1;
+  }
+
+  /** `relative` on the service's own origin (see ownUrl). */
+  private own(relative: string, step: string): URL {
+    return ownUrl(this.origin, relative, step, this.t.ownPage);
   }
 
   /** A request to `relative` on the service's own origin, its 200 answer parsed with `schema`. */
@@ -203,12 +242,13 @@ export class RpsClient {
     schema: S,
     body?: unknown,
   ): Promise<z.infer<S>> {
-    return await this.request(step, method, ownUrl(this.origin, relative, step), schema, body);
+    return await this.request(step, method, this.own(relative, step), schema, body);
   }
 
   /** A GET to the second D-TA, its 200 answer parsed with `schema`. */
   private async callSecondDta<S extends z.ZodType>(step: string, suffix: string, schema: S): Promise<z.infer<S>> {
-    return await this.request(step, 'GET', secondDtaUrl(this.origin, this.settings.certivoxURL, suffix, step), schema);
+    const url = secondDtaUrl(this.origin, this.settings.certivoxURL, suffix, step, this.t.ownPage);
+    return await this.request(step, 'GET', url, schema);
   }
 
   private async request<S extends z.ZodType>(
@@ -218,23 +258,27 @@ export class RpsClient {
     schema: S,
     body?: unknown,
   ): Promise<z.infer<S>> {
-    const reply = await send(this.f, this.timeoutMs, step, url, method, body);
+    const reply = await send(this.t, step, url, method, body);
     if (reply.status !== 200) throw httpError(reply, step);
     return parseJson(schema, reply, step);
   }
 
-  /** PUT registerURL `{userId, mobile: 1, deviceName?}`. */
+  /** PUT registerURL `{userId, mobile, deviceName?}`. */
   register(userId: string, deviceName?: string) {
-    const body = deviceName ? { userId, mobile: 1, deviceName } : { userId, mobile: 1 };
+    const body = deviceName ? { userId, mobile: this.mobile, deviceName } : { userId, mobile: this.mobile };
     return this.call('register', 'PUT', this.settings.registerURL, RegisterResponse, body);
   }
 
-  /** PUT registerURL/<mpinId> `{userId, mobile: 1, regOTT}`: resend the e-mail (may issue a new mpinId). */
-  resend(mpinIdHex: string, userId: string, regOTT: string) {
+  /**
+   * PUT registerURL/<mpinId> `{userId, mobile, regOTT, deviceName?}`: resend the e-mail (may issue a new mpinId, when
+   * the registration had expired: then it is registered afresh, under `deviceName`).
+   */
+  resend(mpinIdHex: string, userId: string, regOTT: string, deviceName?: string) {
     return this.call('resend', 'PUT', `${this.settings.registerURL}/${mpinIdHex}`, RegisterResponse, {
       userId,
-      mobile: 1,
+      mobile: this.mobile,
       regOTT,
+      ...(deviceName ? { deviceName } : {}),
     });
   }
 
@@ -257,8 +301,8 @@ export class RpsClient {
   async setupDone(mpinIdHex: string): Promise<void> {
     if (!this.settings.setupDoneURL) return;
     const step = 'setupDone';
-    const url = ownUrl(this.origin, `${this.settings.setupDoneURL}/${mpinIdHex}`, step);
-    const reply = await send(this.f, this.timeoutMs, step, url, 'POST', {});
+    const url = this.own(`${this.settings.setupDoneURL}/${mpinIdHex}`, step);
+    const reply = await send(this.t, step, url, 'POST', {});
     if (reply.status !== 200) throw httpError(reply, step);
   }
 
@@ -273,12 +317,11 @@ export class RpsClient {
     if (storage) {
       try {
         const step = 'timePermitStorage';
-        const u = ownUrl(
-          this.origin,
+        const u = this.own(
           `${storage.replace(/\/$/, '')}/${this.settings.appID}/${local.date}/${local.storageId}`,
           step,
         );
-        const reply = await send(this.f, this.timeoutMs, step, u, 'GET');
+        const reply = await send(this.t, step, u, 'GET');
         const text = reply.text.trim();
         if (reply.status === 200 && /^[0-9a-fA-F]{2,4096}$/.test(text)) return text;
       } catch {
@@ -287,7 +330,7 @@ export class RpsClient {
     }
     const q = new URLSearchParams({
       app_id: this.settings.appID,
-      mobile: '1',
+      mobile: String(this.mobile),
       hash_mpin_id: local.storageId,
       signature: local.signature,
     });
@@ -323,7 +366,41 @@ export class RpsClient {
 
   /** The absolute authenticateURL for a sign-in on this browser; it must be on the service origin. */
   authenticateUrl(): string {
-    return ownUrl(this.origin, this.settings.authenticateURL || '/mpinAuthenticate', 'authenticateURL').toString();
+    return this.own(this.settings.authenticateURL || '/mpinAuthenticate', 'authenticateURL').toString();
+  }
+
+  /**
+   * From a page of the service (ownPage): POST authenticateURL `{mpinResponse: {authOTT}}`, and the relying party
+   * signs this browser in (its session cookie comes with the answer). 200 with the user; 401 wrong PIN, 403 refused,
+   * 408 expired, 410 blocked.
+   */
+  async signInHere(authOTT: string): Promise<string> {
+    const body = { mpinResponse: { version: '0.3', authOTT, pass: 2 } };
+    return (await this.call('signIn', 'POST', this.authenticateUrl(), SignInResponse, body)).userId;
+  }
+
+  /** POST getAccessNumberURL: a fresh access number for this PC to show, and the webOTT to poll it with. */
+  getAccessNumber(): Promise<AccessNumberResponse> {
+    const url = this.settings.getAccessNumberURL || '/rps/getAccessNumber';
+    return this.call('getAccessNumber', 'POST', url, AccessNumberResponse);
+  }
+
+  /**
+   * POST accessNumberURL `{webOTT}`: the state of this PC's access number. "authenticate" comes with the authOTT
+   * that signs the PC in; "expired" when the number is unknown or gone. v1 answers (/rps/accessnumber: 401 while
+   * pending, 404 unknown, `{authOTT}` when done) are read as the same states.
+   */
+  async accessStatus(webOTT: string): Promise<{ status: string; userId: string; authOTT: string }> {
+    const url = this.settings.accessNumberURL || '/rps/access';
+    try {
+      const a = await this.call('accessStatus', 'POST', url, AccessStatusResponse, { webOTT });
+      return { ...a, status: a.status ?? (a.authOTT ? 'authenticate' : 'new') };
+    } catch (e) {
+      if (!(e instanceof RpsError) || e.kind !== 'http') throw e;
+      if (e.status === 401) return { status: 'new', userId: '', authOTT: '' };
+      if (e.status === 404 || e.status === 410) return { status: 'expired', userId: '', authOTT: '' };
+      throw e;
+    }
   }
 
   /**
@@ -332,8 +409,8 @@ export class RpsClient {
    */
   async logout(logoutURL: string, logoutData: unknown): Promise<void> {
     const step = 'logout';
-    const u = ownUrl(this.origin, logoutURL, step);
-    const reply = await send(this.f, this.timeoutMs, step, u, 'POST', logoutData ?? {});
+    const u = this.own(logoutURL, step);
+    const reply = await send(this.t, step, u, 'POST', logoutData ?? {});
     if (reply.status !== 200) throw httpError(reply, step);
     if (reply.text.trim() !== '') throw new RpsError('malformed', step);
   }

@@ -1,6 +1,6 @@
-// zod schemas for every RPS (and D-TA) response the extension reads (docs/protocol.md §4, §5). Anything that does
-// not parse is "malformed": the caller shows a clear problem and changes no stored state.
-import { z } from 'zod';
+// zod schemas for every RPS (and D-TA) response the extension and the demo site's pages read (docs/protocol.md §4,
+// §5, §6.5). Anything that does not parse is "malformed": the caller shows a clear problem and changes no stored state.
+import * as z from 'zod';
 
 const hex = z
   .string()
@@ -10,7 +10,7 @@ const nonEmptyHex = hex.min(2);
 /** A URL as clientSettings gives it: relative ("/rps/user") or absolute; resolved against the service origin. */
 const url = z.string().max(2048);
 
-/** GET /rps/clientSettings: the keys the extension uses (others are ignored). */
+/** GET /rps/clientSettings: the keys the clients use (others are ignored). */
 export const ClientSettings = z.object({
   registerURL: url,
   signatureURL: url,
@@ -21,6 +21,9 @@ export const ClientSettings = z.object({
   mpinAuthServerURL: url,
   mobileAuthenticateURL: url,
   authenticateURL: url.optional(),
+  /** The PC side of an access-number sign-in: get a number, then poll its state. */
+  getAccessNumberURL: url.optional(),
+  accessNumberURL: url.optional(),
   appID: z.string().max(128),
   accessNumberDigits: z.number().int().min(6).max(16).default(7),
   accessNumberUseCheckSum: z.boolean().default(true),
@@ -72,6 +75,29 @@ export const MobileAuthResponse = z.object({
   logoutData: z.record(z.string().max(64), z.unknown()).optional(),
 });
 export type MobileAuthResponse = z.infer<typeof MobileAuthResponse>;
+
+/** POST getAccessNumberURL: a fresh access number for the PC to show, and its handle for polling. */
+export const AccessNumberResponse = z.object({
+  accessNumber: z.string().regex(/^\d{6,16}$/, 'digits'),
+  webOTT: z.string().min(1).max(256),
+  /** How long the number lives; Milagro's RPS and this project's server say it. */
+  ttlSeconds: z.number().int().min(1).max(3600).optional(),
+});
+export type AccessNumberResponse = z.infer<typeof AccessNumberResponse>;
+
+/**
+ * POST accessNumberURL `{webOTT}`, v2 (/rps/access): the number's state, "new", "user" (a phone is signing in as
+ * userId) or "authenticate" (done: authOTT is the sign-in), or "expired". v1 (/rps/accessnumber) answers only
+ * `{authOTT}`, once the phone has signed in.
+ */
+export const AccessStatusResponse = z.object({
+  status: z.string().max(32).optional(),
+  userId: z.string().max(254).optional().default(''),
+  authOTT: z.string().max(256).optional().default(''),
+});
+
+/** POST authenticateURL on the relying party: the browser is signed in as userId. */
+export const SignInResponse = z.object({ userId: z.string().max(254).optional().default('') });
 
 /** Error bodies: `{version, message}` or empty. */
 export const ErrorBody = z.object({ message: z.string().max(500) });

@@ -1,6 +1,6 @@
 /**
- * Builds the demo site's browser code: bundles server/web/{pinpad,phone-login,protected}.ts (with lib/mpin)
- * for the browser with esbuild into server/rpa/static/, and copies site.css there. The server serves that
+ * Builds the demo site's browser code: bundles server/web/{pinpad,phone-login,protected}.ts (with lib/mpin, lib/rps
+ * and zod) for the browser with esbuild into server/rpa/static/, and copies site.css there. The server serves that
  * folder at /static/. Run: `npm run build:web` (tsx server/web/build.ts); `--watch` rebuilds on change.
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';

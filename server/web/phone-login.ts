@@ -1,39 +1,33 @@
 /**
- * "Sign in with Phone" (docs/protocol.md §6.5, PC side): get an access number, show it with a countdown of
- * the seconds left, poll the RPS every 3 s with the webOTT; when the phone has signed in, hand the authOTT to
- * the relying party (/mpinAuthenticate) and open the protected page; when the number expires, offer a new one.
- * Markup: server/rpa/site.ts (GET /phone-login), documented in server/rpa/PINPAD.md.
+ * "Sign in with Phone" (docs/protocol.md §6.5, PC side): get an access number, show it with a countdown of the
+ * seconds left, and wait for the phone (waitForPhone: it polls the RPS every 3 s with the webOTT); when the phone has
+ * signed in, hand the authOTT to the relying party (/mpinAuthenticate) and open the protected page; when the number
+ * expires, offer a new one. Every RPS call goes through the zod-checked client of lib/rps (server/web/rps.ts).
+ * Markup: server/rpa/phone-login.ts (GET /phone-login), documented in server/rpa/PINPAD.md.
  */
-import {
-  type ClientSettings,
-  NetworkError,
-  byId,
-  loadClientSettings,
-  messageOf,
-  requestJson,
-  resolveUrl,
-  sleep,
-} from './http.ts';
+import './zod-jitless.ts';
+import type { RpsClient } from '../../lib/rps/client.ts';
+import { byId, sleep, statusLine } from './page.ts';
+import { SIGN_IN_REFUSED, connectToRps, isUnreachable, reasonOf, statusOf } from './rps.ts';
 
 const POLL_MS = 3000;
+/** When the RPS does not say how long a number lives (Milagro's own default is 300 s; this server's 99 s). */
+const DEFAULT_TTL_SECONDS = 99;
 
 const root = byId('mpin-phone-login');
 const numberEl = byId<HTMLOutputElement>('access-number');
 const countdownEl = byId('access-number-countdown');
 const progressEl = byId<HTMLProgressElement>('access-number-progress');
-const statusEl = byId('phone-login-status');
 const newButton = byId<HTMLButtonElement>('access-number-new');
+const say = statusLine(byId('phone-login-status'));
 
 type State = 'loading' | 'waiting' | 'user' | 'authenticating' | 'expired' | 'error' | 'done';
+/** How the wait for the phone ended: signed in (with the authOTT), expired, or replaced by a newer number. */
+type Outcome = { kind: 'signed-in'; authOTT: string } | { kind: 'expired' } | { kind: 'replaced' };
 
-let settings: ClientSettings;
+let rps: RpsClient;
 /** Bumped for every new access number: the loops of an older one stop. */
 let generation = 0;
-
-function say(message: string, kind: 'info' | 'error' | 'success' = 'info'): void {
-  statusEl.textContent = message;
-  statusEl.dataset.kind = kind;
-}
 
 function setState(state: State): void {
   root.dataset.mpinState = state;
@@ -43,47 +37,63 @@ function setState(state: State): void {
   if (offerNew) newButton.focus();
 }
 
-interface AccessAnswer {
-  status?: string;
-  statusCode?: number;
-  userId?: string;
-  authOTT?: string;
+function fail(message: string): void {
+  setState('error');
+  say(message, 'error');
 }
 
-async function poll(webOTT: string): Promise<AccessAnswer | 'expired' | null> {
-  const url = resolveUrl(settings.accessNumberURL ?? '/rps/access');
-  const answer = await requestJson<AccessAnswer>('POST', url, { webOTT });
-  if (answer.status === 200) {
-    // v1 (/rps/accessnumber) answers {authOTT} once the phone has signed in
-    if (!answer.data.status && answer.data.authOTT) return { status: 'authenticate', authOTT: answer.data.authOTT };
-    return answer.data;
+/** Counts the seconds left down to 0 on the page, while the number `gen` is the current one and not `finished`. */
+function startCountdown(gen: number, end: number, finished: () => boolean): void {
+  let warned = false;
+  const tick = () => {
+    if (gen !== generation || finished()) return;
+    const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
+    countdownEl.textContent = String(left);
+    progressEl.value = left;
+    if (left <= 15 && left > 0 && !warned) {
+      warned = true;
+      say(`${left} seconds left.`);
+    }
+    if (left > 0) setTimeout(tick, Math.min(1000, end - Date.now() - (left - 1) * 1000 + 10));
+  };
+  tick();
+}
+
+/**
+ * Polls the state of the number until the phone has signed in, the number has expired (one last poll after its
+ * end, Milagro's lastRequestDelay), or a newer number replaced it. A poll that fails is tried again at the next round.
+ */
+async function waitForPhone(webOTT: string, gen: number, end: number): Promise<Outcome> {
+  let last = false;
+  for (;;) {
+    await sleep(POLL_MS);
+    if (gen !== generation) return { kind: 'replaced' };
+    const state = await rps.accessStatus(webOTT).catch(() => undefined);
+    if (gen !== generation) return { kind: 'replaced' };
+    if (state?.status === 'expired') return { kind: 'expired' };
+    if (state?.status === 'authenticate' && state.authOTT) return { kind: 'signed-in', authOTT: state.authOTT };
+    if (state?.status === 'user' && state.userId && root.dataset.mpinState !== 'user') {
+      setState('user');
+      say(`Authenticating user: ${state.userId}`);
+    }
+    if (last) return { kind: 'expired' };
+    if (Date.now() >= end) last = true;
   }
-  if (answer.status === 404 || answer.status === 410) return 'expired';
-  return null; // v1: 401 while pending; anything else: try again
 }
 
+/** The phone has signed in: the relying party opens this browser's session with the authOTT. */
 async function finish(authOTT: string, gen: number): Promise<void> {
   setState('authenticating');
   say('Your phone has signed you in. Opening the protected page…');
-  const answer = await requestJson(
-    'POST',
-    resolveUrl(root.dataset.mpinAuthenticateUrl ?? settings.authenticateURL ?? '/mpinAuthenticate'),
-    { mpinResponse: { authOTT } },
-  );
-  if (gen !== generation) return;
-  if (answer.status === 200) {
-    setState('done');
-    location.assign(root.dataset.mpinSuccessUrl ?? '/protected');
+  try {
+    await rps.signInHere(authOTT);
+  } catch (e) {
+    if (gen === generation) fail(`Sign-in failed: ${SIGN_IN_REFUSED[statusOf(e) ?? 0] ?? reasonOf(e)}`);
     return;
   }
-  const reason: Record<number, string> = {
-    401: 'Incorrect PIN!',
-    403: 'You are not authorized!',
-    408: 'The auth request expired!',
-    410: 'This M-Pin identity has been blocked.',
-  };
-  setState('error');
-  say(`Sign-in failed: ${reason[answer.status] ?? messageOf(answer, `error ${answer.status}`)}`, 'error');
+  if (gen !== generation) return;
+  setState('done');
+  location.assign(root.dataset.mpinSuccessUrl ?? '/protected');
 }
 
 function expired(): void {
@@ -100,23 +110,14 @@ async function run(): Promise<void> {
   say('Getting an access number…');
   let answer;
   try {
-    answer = await requestJson<{ accessNumber: string; webOTT: string; ttlSeconds: number }>(
-      'POST',
-      resolveUrl(settings.getAccessNumberURL ?? '/rps/getAccessNumber'),
-    );
+    answer = await rps.getAccessNumber();
   } catch (e) {
-    setState('error');
-    say((e as Error).message, 'error');
+    if (gen === generation) fail(isUnreachable(e) ? reasonOf(e) : `Could not get an access number: ${reasonOf(e)}`);
     return;
   }
   if (gen !== generation) return;
-  if (answer.status !== 200 || typeof answer.data.accessNumber !== 'string' || typeof answer.data.webOTT !== 'string') {
-    setState('error');
-    say(`Could not get an access number: ${messageOf(answer, `error ${answer.status}`)}`, 'error');
-    return;
-  }
-  const { accessNumber, webOTT } = answer.data;
-  const ttl = Number(answer.data.ttlSeconds) > 0 ? Number(answer.data.ttlSeconds) : 99;
+  const { accessNumber, webOTT } = answer;
+  const ttl = answer.ttlSeconds ?? rps.settings.ttlSeconds ?? DEFAULT_TTL_SECONDS;
   const end = Date.now() + ttl * 1000;
   numberEl.textContent = accessNumber;
   numberEl.value = accessNumber;
@@ -125,58 +126,19 @@ async function run(): Promise<void> {
   say(`Your access number is ${accessNumber.split('').join(' ')}. It expires in ${ttl} seconds.`);
 
   let done = false;
-  let warned = false;
-  const tick = () => {
-    if (gen !== generation || done) return;
-    const left = Math.max(0, Math.ceil((end - Date.now()) / 1000));
-    countdownEl.textContent = String(left);
-    progressEl.value = left;
-    if (left <= 15 && left > 0 && !warned) {
-      warned = true;
-      say(`${left} seconds left.`);
-    }
-    if (left > 0) setTimeout(tick, Math.min(1000, end - Date.now() - (left - 1) * 1000 + 10));
-  };
-  tick();
-
-  // poll every 3 s until the number is used or expired, then one last poll after it ran out (lastRequestDelay)
-  let last = false;
-  while (gen === generation) {
-    await sleep(POLL_MS);
-    if (gen !== generation) return;
-    let result: AccessAnswer | 'expired' | null;
-    try {
-      result = await poll(webOTT);
-    } catch (e) {
-      if (!(e instanceof NetworkError)) throw e;
-      result = null;
-    }
-    if (gen !== generation) return;
-    if (result === 'expired' || result?.status === 'expired') break;
-    if (result?.status === 'authenticate' && result.authOTT) {
-      done = true;
-      await finish(result.authOTT, gen);
-      return;
-    }
-    if (result?.status === 'user' && result.userId && root.dataset.mpinState !== 'user') {
-      setState('user');
-      say(`Authenticating user: ${result.userId}`);
-    }
-    if (last) break;
-    if (Date.now() >= end) last = true;
-  }
-  if (gen !== generation) return;
+  startCountdown(gen, end, () => done);
+  const outcome = await waitForPhone(webOTT, gen, end);
   done = true;
-  expired();
+  if (outcome.kind === 'expired') expired();
+  if (outcome.kind === 'signed-in') await finish(outcome.authOTT, gen);
 }
 
 async function start(): Promise<void> {
   newButton.addEventListener('click', () => void run());
   try {
-    settings = await loadClientSettings(root.dataset.mpinClientSettings ?? '/rps/clientSettings');
+    rps = await connectToRps();
   } catch (e) {
-    setState('error');
-    say((e as Error).message, 'error');
+    fail(`Could not load the M-Pin settings: ${reasonOf(e)}`);
     newButton.hidden = true;
     return;
   }

@@ -2,29 +2,25 @@
  * The in-browser PIN pad (M-Pin-In-Browser) of the demo site's home page: registration with e-mail
  * activation, PIN setup, and sign-in with the PIN, as Milagro's PIN pad and mpinjs do (docs/protocol.md
  * §6.2–6.4, §8.2). Identities live in this page's localStorage (store.ts); the PIN is never stored.
- * The markup it drives is rendered by server/rpa/site.ts and documented in server/rpa/PINPAD.md.
+ * The markup it drives is rendered by server/rpa/home-page.ts and documented in server/rpa/PINPAD.md. Every RPS
+ * and D-TA call goes through the zod-checked client of lib/rps (server/web/rps.ts).
  */
+import './zod-jitless.ts';
 import { fromHex, mpin, parseMpinId, pinFromDigits, toHex } from '../../lib/mpin/index.ts';
+import { RpsError, type RpsClient } from '../../lib/rps/client.ts';
 import { deviceNameSuggestion } from '../../lib/rps/device-name.ts';
 import { isEmail } from '../../lib/rps/email.ts';
-import {
-  type ClientSettings,
-  NetworkError,
-  byId,
-  loadClientSettings,
-  messageOf,
-  requestJson,
-  resolveUrl,
-  withPath,
-} from './http.ts';
+import type { RegisterResponse } from '../../lib/rps/schemas.ts';
+import { byId, statusLine } from './page.ts';
+import { SIGN_IN_REFUSED, UNREACHABLE, connectToRps, isUnreachable, reasonOf, statusOf } from './rps.ts';
 import { type Account, deleteAccount, getAccount, getPrefs, listAccounts, putAccount, setPrefs } from './store.ts';
 
 type View = 'loading' | 'identities' | 'register' | 'confirm' | 'setup-pin' | 'pin' | 'blocked';
-type Permit = { ok: true; date: number; timePermit: Uint8Array } | { ok: false; status: number; message: string };
+type Permit = { ok: true; date: number; timePermit: Uint8Array } | { ok: false; error: unknown };
 
 const root = byId('mpin-pinpad');
-const statusEl = byId('mpin-status');
-let settings: ClientSettings;
+const say = statusLine(byId('mpin-status'));
+let rps: RpsClient;
 /** The identity being registered or signed in with. */
 let current: string | null = null;
 /** The client secret between "I confirmed my email" and PIN setup: memory only, wiped after use. */
@@ -41,11 +37,6 @@ const userIdOf = (mpinId: string): string => {
     return '(unreadable identity)';
   }
 };
-
-function say(message: string, kind: 'info' | 'error' | 'success' = 'info'): void {
-  statusEl.textContent = message;
-  statusEl.dataset.kind = kind;
-}
 
 function show(view: View, focus = true): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-mpin-view]')) el.hidden = el.dataset.mpinView !== view;
@@ -69,14 +60,14 @@ function setBusy(on: boolean): void {
     b.disabled = on;
 }
 
-/** Runs one user action: one at a time, with network failures reported in the status region. */
+/** Runs one user action: one at a time, with a server out of reach (or anything unforeseen) reported in the status region. */
 async function act(work: () => Promise<void>): Promise<void> {
   if (busy) return;
   setBusy(true);
   try {
     await work();
   } catch (e) {
-    say(e instanceof NetworkError ? e.message : `Something went wrong: ${(e as Error).message}`, 'error');
+    say(isUnreachable(e) ? UNREACHABLE : `Something went wrong: ${reasonOf(e)}`, 'error');
   } finally {
     setBusy(false);
   }
@@ -148,9 +139,9 @@ function showRegister(prefillEmail = ''): void {
   const email = byId<HTMLInputElement>('mpin-email');
   if (prefillEmail) email.value = prefillEmail;
   const deviceField = byId('mpin-device-name-field');
-  deviceField.hidden = !settings.setDeviceName;
+  deviceField.hidden = !rps.settings.setDeviceName;
   const device = byId<HTMLInputElement>('mpin-device-name');
-  if (settings.setDeviceName && !device.value) device.value = getPrefs().device ?? suggestDeviceName();
+  if (rps.settings.setDeviceName && !device.value) device.value = getPrefs().device ?? suggestDeviceName();
   show('register');
 }
 
@@ -164,26 +155,19 @@ async function register(): Promise<void> {
     return;
   }
   emailInput.removeAttribute('aria-invalid');
-  const body: Record<string, unknown> = { userId, mobile: 0 };
-  if (settings.setDeviceName) {
-    const deviceName = byId<HTMLInputElement>('mpin-device-name').value.trim().slice(0, 64) || suggestDeviceName();
-    body.deviceName = deviceName;
+  let deviceName: string | undefined;
+  if (rps.settings.setDeviceName) {
+    deviceName = byId<HTMLInputElement>('mpin-device-name').value.trim().slice(0, 64) || suggestDeviceName();
     setPrefs({ device: deviceName });
   }
-  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>(
-    'PUT',
-    resolveUrl(settings.registerURL),
-    body,
-  );
-  if (answer.status !== 200 || typeof answer.data.mpinId !== 'string') {
-    say(`We could not complete your registration: ${messageOf(answer, `error ${answer.status}`)}`, 'error');
-    return;
+  let answer: RegisterResponse;
+  try {
+    answer = await rps.register(userId, deviceName);
+  } catch (e) {
+    if (isUnreachable(e)) throw e;
+    return say(`We could not complete your registration: ${reasonOf(e)}`, 'error');
   }
-  const mpinId = answer.data.mpinId.toLowerCase();
-  putAccount(mpinId, { regOTT: answer.data.regOTT, token: '', state: answer.data.active ? 'ACTIVATED' : 'STARTED' });
-  current = mpinId;
-  setPrefs({ identity: mpinId });
-  if (answer.data.active) return confirmed();
+  if (remember(answer)) return confirmed();
   say(`We sent an e-mail to ${userId}.`);
   show('confirm');
 }
@@ -192,26 +176,28 @@ async function resend(): Promise<void> {
   const account = current ? getAccount(current) : undefined;
   if (!current || !account) return home();
   const userId = userIdOf(current);
-  const body: Record<string, unknown> = { userId, mobile: 0, regOTT: account.regOTT };
-  if (settings.setDeviceName) body.deviceName = getPrefs().device ?? suggestDeviceName();
-  const answer = await requestJson<{ mpinId: string; regOTT: string; active: boolean }>(
-    'PUT',
-    withPath(settings.registerURL, current),
-    body,
-  );
-  if (answer.status !== 200 || typeof answer.data.mpinId !== 'string') {
-    say(`We could not send the e-mail again: ${messageOf(answer, `error ${answer.status}`)}`, 'error');
-    return;
+  const deviceName = rps.settings.setDeviceName ? (getPrefs().device ?? suggestDeviceName()) : undefined;
+  let answer: RegisterResponse;
+  try {
+    answer = await rps.resend(current, userId, account.regOTT, deviceName);
+  } catch (e) {
+    if (isUnreachable(e)) throw e;
+    return say(`We could not send the e-mail again: ${reasonOf(e)}`, 'error');
   }
   // a registration that had expired is started afresh under a new mpin_id
-  const mpinId = answer.data.mpinId.toLowerCase();
-  if (mpinId !== current) deleteAccount(current);
-  putAccount(mpinId, { regOTT: answer.data.regOTT, token: '', state: answer.data.active ? 'ACTIVATED' : 'STARTED' });
-  current = mpinId;
-  setPrefs({ identity: mpinId });
-  if (answer.data.active) return confirmed();
+  if (answer.mpinId.toLowerCase() !== current) deleteAccount(current);
+  if (remember(answer)) return confirmed();
   say(`We sent the e-mail to ${userId} again.`);
   show('confirm', false);
+}
+
+/** Keeps a registration's identity and makes it the current one; true when it is active already (no e-mail). */
+function remember(answer: RegisterResponse): boolean {
+  const mpinId = answer.mpinId.toLowerCase();
+  putAccount(mpinId, { regOTT: answer.regOTT, token: '', state: answer.active ? 'ACTIVATED' : 'STARTED' });
+  current = mpinId;
+  setPrefs({ identity: mpinId });
+  return answer.active === true;
 }
 
 /** "I confirmed my email": the first share from the RPS, the second from the cloud D-TA, combined. */
@@ -220,40 +206,27 @@ async function confirmed(): Promise<void> {
   if (!current || !account) return home();
   const mpinId = current;
   const userId = userIdOf(mpinId);
-  const sig = await requestJson<{ clientSecretShare: string; params: string }>(
-    'GET',
-    `${withPath(settings.signatureURL, mpinId)}?regOTT=${encodeURIComponent(account.regOTT)}`,
-  );
-  if (sig.status === 401) {
-    say('Identity not verified! Open the link in the e-mail and press “Confirm and activate” first.', 'error');
-    show('confirm', false);
-    return;
+  let shares: [string, string];
+  try {
+    const sig = await rps.signature(mpinId, account.regOTT);
+    shares = [sig.clientSecretShare, await rps.cloudClientSecret(sig.params)];
+  } catch (e) {
+    if (isUnreachable(e)) throw e;
+    const secondDta = e instanceof RpsError && e.step === 'cloudClientSecret';
+    const status = secondDta ? undefined : statusOf(e);
+    if (status === 401) {
+      say('Identity not verified! Open the link in the e-mail and press “Confirm and activate” first.', 'error');
+      return show('confirm', false);
+    }
+    if (status === 400 || status === 404) {
+      deleteAccount(mpinId);
+      say(`Identity expired! Please register ${userId} again.`, 'error');
+      return showRegister(userId);
+    }
+    const reason = secondDta ? `the second share was refused (${reasonOf(e)}).` : reasonOf(e);
+    return say(`We could not complete your registration: ${reason}`, 'error');
   }
-  if (sig.status === 400 || sig.status === 404) {
-    deleteAccount(mpinId);
-    say(`Identity expired! Please register ${userId} again.`, 'error');
-    showRegister(userId);
-    return;
-  }
-  if (sig.status !== 200 || typeof sig.data.clientSecretShare !== 'string') {
-    say(`We could not complete your registration: ${messageOf(sig, `error ${sig.status}`)}`, 'error');
-    return;
-  }
-  const cloud = await requestJson<{ clientSecret: string }>(
-    'GET',
-    `${resolveUrl(settings.certivoxURL)}clientSecret?${sig.data.params}`,
-  );
-  if (cloud.status !== 200 || typeof cloud.data.clientSecret !== 'string') {
-    say(
-      `We could not complete your registration: the second share was refused (${messageOf(cloud, `error ${cloud.status}`)}).`,
-      'error',
-    );
-    return;
-  }
-  clientSecret = mpin.recombineG1(
-    fromHex(sig.data.clientSecretShare, 'clientSecretShare'),
-    fromHex(cloud.data.clientSecret, 'clientSecret'),
-  );
+  clientSecret = mpin.recombineG1(fromHex(shares[0], 'clientSecretShare'), fromHex(shares[1], 'clientSecret'));
   putAccount(mpinId, { ...account, state: 'ACTIVATED' });
   say(`Your e-mail address is confirmed. Choose a 4-digit PIN for ${userId}.`, 'success');
   show('setup-pin');
@@ -301,33 +274,19 @@ function showPin(): void {
 /** Today's time permit: the first share from the RPS (every time), the second from the cloud D-TA (cached per day). */
 async function fetchPermit(mpinId: string): Promise<Permit> {
   try {
-    const local = await requestJson<{ date: number; signature: string; storageId: string; timePermit: string }>(
-      'GET',
-      withPath(settings.timePermitsURL, mpinId),
-    );
-    if (local.status !== 200 || typeof local.data.timePermit !== 'string')
-      return { ok: false, status: local.status, message: messageOf(local, '') };
-    const { date, signature, storageId } = local.data;
+    const local = await rps.timePermit(mpinId);
     const account = getAccount(mpinId);
-    let cloudShare = account?.timePermitCache?.date === date ? account.timePermitCache.timePermit : '';
-    if (!cloudShare) {
-      const q = new URLSearchParams({ app_id: settings.appID, mobile: '0', hash_mpin_id: storageId, signature });
-      const cloud = await requestJson<{ timePermit: string }>(
-        'GET',
-        `${resolveUrl(settings.certivoxURL)}timePermit?${q.toString()}`,
-      );
-      if (cloud.status !== 200 || typeof cloud.data.timePermit !== 'string')
-        return { ok: false, status: cloud.status, message: messageOf(cloud, '') };
-      cloudShare = cloud.data.timePermit;
-      if (account) putAccount(mpinId, { ...account, timePermitCache: { date, timePermit: cloudShare } });
-    }
+    const cached = account?.timePermitCache?.date === local.date ? account.timePermitCache.timePermit : '';
+    const cloudShare = cached || (await rps.cloudTimePermit(local));
+    if (account && !cached)
+      putAccount(mpinId, { ...account, timePermitCache: { date: local.date, timePermit: cloudShare } });
     return {
       ok: true,
-      date,
-      timePermit: mpin.recombineG1(fromHex(local.data.timePermit, 'timePermit'), fromHex(cloudShare, 'timePermit')),
+      date: local.date,
+      timePermit: mpin.recombineG1(fromHex(local.timePermit, 'timePermit'), fromHex(cloudShare, 'timePermit')),
     };
-  } catch (e) {
-    return { ok: false, status: 0, message: (e as Error).message };
+  } catch (error) {
+    return { ok: false, error };
   }
 }
 
@@ -349,82 +308,54 @@ async function signIn(): Promise<void> {
   say('Signing in…');
 
   let p = await (permit ?? fetchPermit(mpinId));
-  if (!p.ok && p.status === 0) p = await fetchPermit(mpinId);
+  if (!p.ok && isUnreachable(p.error)) p = await fetchPermit(mpinId);
   permit = null;
   if (!p.ok) {
     input.value = '';
-    if ([401, 403, 410].includes(p.status)) {
+    const status = statusOf(p.error);
+    if (status === 401 || status === 403 || status === 410) {
       blocked(
-        `Your M-Pin identity ${userId} has been revoked: this site no longer accepts it (error getting the time permit: ${p.status}).`,
+        `Your M-Pin identity ${userId} has been revoked: this site no longer accepts it (error getting the time permit: ${status}).`,
       );
     } else {
-      say(
-        p.status === 0
-          ? new NetworkError().message
-          : `Error getting the time permit: ${p.status}${p.message ? ` (${p.message})` : ''}.`,
-        'error',
-      );
+      say(isUnreachable(p.error) ? UNREACHABLE : `Error getting the time permit: ${reasonOf(p.error)}.`, 'error');
       permit = fetchPermit(mpinId);
     }
     return;
   }
 
-  const idBytes = fromHex(mpinId);
   const c1 = mpin.client1({
-    mpinId: idBytes,
+    mpinId: fromHex(mpinId),
     pin,
     token: fromHex(account.token, 'token'),
     date: p.date,
     timePermit: p.timePermit,
   });
   input.value = '';
-  const base = resolveUrl(settings.mpinAuthServerURL).replace(/\/+$/, '');
   try {
-    const pass1 = await requestJson<{ y: string }>('POST', `${base}/pass1`, {
-      mpin_id: mpinId,
-      U: toHex(c1.u),
-      UT: c1.ut ? toHex(c1.ut) : undefined,
-      pass: 1,
-    });
-    if (pass1.status !== 200 || typeof pass1.data.y !== 'string')
-      return void say(`Sign-in failed at pass 1: ${messageOf(pass1, `error ${pass1.status}`)}`, 'error');
-    const v = mpin.client2(c1.x, fromHex(pass1.data.y, 'y'), c1.sec);
-    const pass2 = await requestJson<{ authOTT: string }>('POST', `${base}/pass2`, {
-      mpin_id: mpinId,
-      V: toHex(v),
-      WID: '0',
-      OTP: false,
-      pass: 2,
-    });
-    if (pass2.status !== 200 || typeof pass2.data.authOTT !== 'string')
-      return void say(`Sign-in failed at pass 2: ${messageOf(pass2, `error ${pass2.status}`)}`, 'error');
-    const auth = await requestJson(
-      'POST',
-      resolveUrl(root.dataset.mpinAuthenticateUrl ?? settings.authenticateURL ?? '/mpinAuthenticate'),
-      {
-        mpinResponse: { version: '0.3', authOTT: pass2.data.authOTT, pass: 2 },
-      },
-    );
-    switch (auth.status) {
-      case 200:
-        say(`Signed in as ${userId}.`, 'success');
-        location.assign(root.dataset.mpinSuccessUrl ?? '/protected');
-        return;
-      case 401:
-        say('Incorrect PIN!', 'error');
-        break;
-      case 410:
+    let authOTT: string;
+    try {
+      const { y } = await rps.pass1(mpinId, toHex(c1.u), toHex(c1.ut!));
+      const v = mpin.client2(c1.x, fromHex(y, 'y'), c1.sec);
+      authOTT = (await rps.pass2(mpinId, toHex(v), '0')).authOTT;
+    } catch (e) {
+      if (isUnreachable(e)) throw e;
+      const pass = e instanceof RpsError && e.step === 'pass2' ? 'pass 2' : 'pass 1';
+      return void say(`Sign-in failed at ${pass}: ${reasonOf(e)}`, 'error');
+    }
+    try {
+      await rps.signInHere(authOTT);
+      say(`Signed in as ${userId}.`, 'success');
+      location.assign(root.dataset.mpinSuccessUrl ?? '/protected');
+      return;
+    } catch (e) {
+      if (isUnreachable(e)) throw e;
+      if (statusOf(e) === 410) {
         deleteAccount(mpinId);
         current = null;
         return blocked(`You have entered a wrong PIN too many times. Your M-Pin identity ${userId} has been revoked.`);
-      case 403:
-        say('You are not authorized!', 'error');
-        break;
-      case 408:
-        say('The auth request expired!', 'error');
-        break;
-      default:
-        say(`Sign-in failed: ${messageOf(auth, `error ${auth.status}`)}`, 'error');
+      }
+      say(SIGN_IN_REFUSED[statusOf(e) ?? 0] ?? `Sign-in failed: ${reasonOf(e)}`, 'error');
     }
   } finally {
     c1.sec.fill(0);
@@ -497,9 +428,9 @@ function wire(): void {
 async function start(): Promise<void> {
   wire();
   try {
-    settings = await loadClientSettings(root.dataset.mpinClientSettings ?? '/rps/clientSettings');
+    rps = await connectToRps();
   } catch (e) {
-    say((e as Error).message, 'error');
+    say(`Could not load the M-Pin settings: ${reasonOf(e)}`, 'error');
     return;
   }
   const preferred = getPrefs().identity;

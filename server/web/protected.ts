@@ -3,7 +3,7 @@
  * session has been signed out (by the phone, or elsewhere), 204 after ~25 s without news; then ask again.
  * On "OK" the page returns to the home page with "You have been logged out!".
  */
-import { sleep } from './http.ts';
+import { sleep } from './page.ts';
 
 async function waitForLogout(): Promise<void> {
   for (;;) {

@@ -192,6 +192,128 @@ describe('https only; every settings URL on the service, the second D-TA on http
   });
 });
 
+describe("the PC side of an access-number sign-in, and the demo site's own pages", () => {
+  const WEB_OTT = '5d0f7a3c9b2e4f6a8c1d3e5f7a9b0c2d';
+  // Recorded from the reference server (POST /rps/getAccessNumber, POST /rps/access).
+  const ACCESS_NUMBER_TEXT = `{"accessNumber":"4241703","webOTT":"${WEB_OTT}","ttlSeconds":99,"localTimeStart":1795880569623,"localTimeEnd":1795880668623}`;
+  const access = (status: string, userId = '', authOTT = '') =>
+    JSON.stringify({ status, statusCode: 0, userId, redirectURL: '', authOTT });
+
+  it('gets an access number at getAccessNumberURL and reads its state at accessNumberURL', async () => {
+    const f = fakeFetch((u) =>
+      u.pathname === '/rps/getAccessNumber'
+        ? { status: 200, body: ACCESS_NUMBER_TEXT }
+        : { status: 200, body: access('user', 'a@b.c') },
+    );
+    const c = new RpsClient(ORIGIN, settings, { fetch: f });
+    expect(await c.getAccessNumber()).toEqual({ accessNumber: '4241703', webOTT: WEB_OTT, ttlSeconds: 99 });
+    expect(await c.accessStatus(WEB_OTT)).toEqual({ status: 'user', userId: 'a@b.c', authOTT: '' });
+    expect(String(f.mock.calls[1]![0])).toBe(`${ORIGIN}/rps/access`);
+    expect(f.mock.calls[1]![1]).toMatchObject({ method: 'POST', credentials: 'omit' });
+    expect(JSON.parse(String(f.mock.calls[1]![1].body))).toEqual({ webOTT: WEB_OTT });
+  });
+
+  it("reads v1's answers (/rps/accessnumber) as the same states", async () => {
+    const v1 = { ...settings, accessNumberURL: '/rps/accessnumber' };
+    const answers = [
+      { status: 401, body: '{"version":"0.3","message":"Not authenticated yet"}' },
+      { status: 200, body: '{"authOTT":"0123456789abcdef0123456789abcdef"}' },
+      { status: 404, body: '{"version":"0.3","message":"Unknown or expired access number"}' },
+    ];
+    const f = fakeFetch(() => answers.shift()!);
+    const c = new RpsClient(ORIGIN, v1, { fetch: f });
+    expect((await c.accessStatus(WEB_OTT)).status).toBe('new');
+    expect(await c.accessStatus(WEB_OTT)).toEqual({
+      status: 'authenticate',
+      userId: '',
+      authOTT: '0123456789abcdef0123456789abcdef',
+    });
+    expect((await c.accessStatus(WEB_OTT)).status).toBe('expired');
+    expect(String(f.mock.calls[0]![0])).toBe(`${ORIGIN}/rps/accessnumber`);
+  });
+
+  it.each([
+    ['a number that is not digits', '{"accessNumber":"42a1703","webOTT":"ab"}'],
+    ['no webOTT', '{"accessNumber":"4241703"}'],
+    ['a ttlSeconds that is not a number', `{"accessNumber":"4241703","webOTT":"ab","ttlSeconds":"99"}`],
+  ])('calls an access number with %s malformed', async (_what, body) => {
+    const f = fakeFetch(() => ({ status: 200, body }));
+    await expect(new RpsClient(ORIGIN, settings, { fetch: f }).getAccessNumber()).rejects.toMatchObject({
+      kind: 'malformed',
+      step: 'getAccessNumber',
+    });
+  });
+
+  it('passes on any other refusal of a poll, and a state that is not text is malformed', async () => {
+    const limited = fakeFetch(() => ({ status: 429, body: '{"version":"0.3","message":"Too many requests"}' }));
+    await expect(new RpsClient(ORIGIN, settings, { fetch: limited }).accessStatus(WEB_OTT)).rejects.toMatchObject({
+      kind: 'http',
+      status: 429,
+    });
+    const odd = fakeFetch(() => ({ status: 200, body: '{"status":7}' }));
+    await expect(new RpsClient(ORIGIN, settings, { fetch: odd }).accessStatus(WEB_OTT)).rejects.toMatchObject({
+      kind: 'malformed',
+    });
+  });
+
+  it("as a page of the service (ownPage): the page's cookies go along, and the relying party's sign-in answers", async () => {
+    const f = fakeFetch(() => ({ status: 200, body: '{"userId":"a@b.c"}' }));
+    const page = new RpsClient(ORIGIN, settings, { fetch: f, ownPage: true });
+    expect(await page.signInHere('0123456789abcdef0123456789abcdef')).toBe('a@b.c');
+    const [url, init] = f.mock.calls[0]!;
+    expect(String(url)).toBe(`${ORIGIN}/mpinAuthenticate`);
+    expect(init).toMatchObject({ method: 'POST', credentials: 'same-origin' });
+    expect(JSON.parse(String(init.body))).toEqual({
+      mpinResponse: { version: '0.3', authOTT: '0123456789abcdef0123456789abcdef', pass: 2 },
+    });
+    const refused = fakeFetch(() => ({ status: 401, body: '{"version":"0.3","message":"Wrong PIN."}' }));
+    await expect(
+      new RpsClient(ORIGIN, settings, { fetch: refused, ownPage: true }).signInHere('ab'),
+    ).rejects.toMatchObject({ kind: 'http', status: 401, serverMessage: 'Wrong PIN.', step: 'signIn' });
+  });
+
+  it("as a page served over plain http, talks to the page's own origin only", async () => {
+    const lan = 'http://192.168.1.20:8080';
+    const f = fakeFetch((u) =>
+      u.pathname === '/rps/clientSettings'
+        ? { status: 200, body: SETTINGS_TEXT }
+        : { status: 200, body: REGISTER_TEXT },
+    );
+    const opts = { fetch: f, ownPage: true, mobile: 0 } as const;
+    const s = await fetchClientSettings(lan, opts);
+    await new RpsClient(lan, s, opts).register('a@b.c');
+    expect(String(f.mock.calls[1]![0])).toBe(`${lan}/rps/user`);
+    // the page's origin is trusted, not plain http in general: the second D-TA must still be https elsewhere
+    const elsewhere = new RpsClient(lan, { ...s, certivoxURL: 'http://dta.example/' }, opts);
+    await expect(elsewhere.cloudClientSecret('a=1')).rejects.toMatchObject({ kind: 'origin' });
+    await expect(
+      new RpsClient(lan, { ...s, registerURL: 'http://evil.test/u' }, opts).register('x'),
+    ).rejects.toMatchObject({ kind: 'origin' });
+    expect(f).toHaveBeenCalledTimes(2);
+  });
+
+  it('registers as a PIN pad in a browser with mobile 0, in the resend and the cloud time permit too', async () => {
+    const f = fakeFetch((u) =>
+      u.pathname.startsWith('/rps/user')
+        ? { status: 200, body: REGISTER_TEXT }
+        : { status: 200, body: '{"timePermit":"04ab"}' },
+    );
+    const c = new RpsClient(ORIGIN, settings, { fetch: f, mobile: 0, ownPage: true });
+    await c.register('a@b.c', 'linChrome');
+    await c.resend(MPIN_ID, 'a@b.c', 'ott', 'linChrome');
+    await c.cloudTimePermit({ date: 20000, signature: 'sig', storageId: 'ab', timePermit: '04cd' });
+    const bodies = f.mock.calls.slice(0, 2).map(([, init]) => JSON.parse(String(init.body)) as unknown);
+    expect(bodies).toEqual([
+      { userId: 'a@b.c', mobile: 0, deviceName: 'linChrome' },
+      { userId: 'a@b.c', mobile: 0, regOTT: 'ott', deviceName: 'linChrome' },
+    ]);
+    expect(new URL(String(f.mock.calls[2]![0])).searchParams.get('mobile')).toBe('0');
+    // the extension's default stays M-Pin-In-Mobile, and a resend without a device name sends none
+    await new RpsClient(ORIGIN, settings, { fetch: f }).resend(MPIN_ID, 'a@b.c', 'ott');
+    expect(JSON.parse(String(f.mock.calls[3]![1].body))).toEqual({ userId: 'a@b.c', mobile: 1, regOTT: 'ott' });
+  });
+});
+
 describe('a malformed answer at the app level', () => {
   let dbName: string;
   let n = 0;
