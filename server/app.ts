@@ -78,32 +78,18 @@ export async function startServer(config: Config, now: () => number = Date.now):
   for (const app of [priv, pub]) await app.register(formbody);
   await pub.register(rateLimit, { global: false });
 
-  // D-TAs: in this process unless DTA1_URL / DTA2_URL point elsewhere
-  if (!config.DTA1_URL) {
-    await priv.register(
-      async (app) =>
-        registerDta(app, {
-          name: 'dta1',
-          masterSecret: loadMasterSecret(config.dataDir, 'dta1'),
-          credentials,
-          cloud: false,
-          now,
-        }),
-      { prefix: '/dta1' },
-    );
-  }
-  if (!config.DTA2_URL) {
-    await pub.register(
-      async (app) =>
-        registerDta(app, {
-          name: 'dta2',
-          masterSecret: loadMasterSecret(config.dataDir, 'dta2'),
-          credentials,
-          cloud: true,
-          now,
-        }),
-      { prefix: '/dta2' },
-    );
+  // D-TAs: in this process unless DTA1_URL / DTA2_URL point elsewhere; the first on the private listener, the second
+  // ("cloud") one on the public listener, where clients fetch their second shares
+  const localDtas = [
+    { name: 'dta1', listener: priv, elsewhere: config.DTA1_URL, cloud: false },
+    { name: 'dta2', listener: pub, elsewhere: config.DTA2_URL, cloud: true },
+  ] as const;
+  for (const { name, listener, elsewhere, cloud } of localDtas) {
+    if (elsewhere) continue;
+    const masterSecret = loadMasterSecret(config.dataDir, name);
+    await listener.register(async (app) => registerDta(app, { name, masterSecret, credentials, cloud, now }), {
+      prefix: `/${name}`,
+    });
   }
 
   const rps = createRps(ctx, {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { enrol } from '../support/enrol.ts';
 import { MilagroClient } from '../support/milagro-http-client.ts';
+import { startServerWithPhone } from '../support/server-fixture.ts';
 import { startScript, waitForOutput } from '../support/server-process.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
@@ -43,10 +44,9 @@ describe('secret files', () => {
 
   it('with identities registered, each missing file stops the start, named with what to restore', async () => {
     const dataDir = tempDir();
-    let server = await startTestServer({}, dataDir);
-    const phone = new MilagroClient(server.publicUrl);
-    await phone.init();
-    const id = await enrol(phone, 'keeps-pin@example.com', 2468);
+    const first = await startServerWithPhone({}, dataDir);
+    let server = first.server;
+    const id = await enrol(first.phone, 'keeps-pin@example.com', 2468);
     expect(await signIn(server, id, 2468)).toBe(200);
     await server.stop(true);
 
@@ -79,9 +79,7 @@ describe('secret files', () => {
 
   it('a D-TA run as its own process refuses too (npm run dta), and says so on its console', async () => {
     const dataDir = tempDir();
-    const server = await startTestServer({ REQUIRE_ACTIVATION: 'false' }, dataDir);
-    const phone = new MilagroClient(server.publicUrl);
-    await phone.init();
+    const { server, phone } = await startServerWithPhone({ REQUIRE_ACTIVATION: 'false' }, dataDir);
     expect((await phone.register('dta-owner@example.com')).status).toBe(200);
     await server.stop(true);
     rmSync(join(dataDir, 'dta2.master-secret'));

@@ -4,29 +4,20 @@
 // browser sign-in, the access-number sign-in with a second HTTP client as the PC, wrong PINs, revocation and the
 // phone-initiated sign-out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activationLinkFor, pollAccess } from '../support/enrol.ts';
 import { HttpClient, MilagroClient, type MilagroIdentity } from '../support/milagro-http-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { startServerWithPhone } from '../support/server-fixture.ts';
+import type { TestServer } from '../support/test-server.ts';
 
 let server: TestServer;
 let phone: MilagroClient;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  phone = new MilagroClient(server.publicUrl);
-  await phone.init();
-});
+beforeAll(async () => ({ server, phone } = await startServerWithPhone()));
 afterAll(() => server.stop());
 
 const decodeId = (hex: string) => JSON.parse(Buffer.from(hex, 'hex').toString('utf8'));
 
-/** The activation link of the newest mail to `userId`, from the built-in mailbox. */
-async function activationLink(userId: string): Promise<string> {
-  const mails = await new HttpClient(server.publicUrl).request('GET', '/mailbox.json');
-  const mail = (mails.body as { to: string; text: string }[]).find((m) => m.to.includes(userId));
-  const link = mail?.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0];
-  if (!link) throw new Error(`no activation mail for ${userId}`);
-  return link;
-}
+const activationLink = (userId: string) => activationLinkFor(server.publicUrl, userId);
 
 /** Registers, activates through the mailbox page ("Confirm and activate") and sets the PIN. */
 async function enrol(userId: string, pin: number): Promise<MilagroIdentity> {
@@ -140,17 +131,12 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
 
     const authOTT = await phone.passes(id, 2468, an.body.accessNumber);
     const phoneDone = phone.mobileAuthenticate(authOTT); // waits for the PC
-    let poll;
-    for (let i = 0; i < 50; i++) {
-      poll = await pc.request('POST', '/rps/access', { webOTT: an.body.webOTT });
-      if (poll.body.status === 'authenticate') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(poll!.body).toMatchObject({ status: 'authenticate', userId: 'erin@example.com' });
+    const poll = await pollAccess(pc, an.body.webOTT, 'authenticate');
+    expect(poll.body).toMatchObject({ status: 'authenticate', userId: 'erin@example.com' });
     expect((await pc.request('POST', '/rps/accessnumber', { webOTT: an.body.webOTT })).body.authOTT).toBe(
-      poll!.body.authOTT,
+      poll.body.authOTT,
     );
-    const pcAuth = await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } });
+    const pcAuth = await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll.body.authOTT } });
     expect(pcAuth.status).toBe(200);
     const done = await phoneDone;
     expect(done.status).toBe(200);
@@ -190,13 +176,9 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
     const an = (await pc.request('POST', '/rps/getAccessNumber')).body;
     expect((await phone.mobileAuthenticate(await phone.passes(id, 1000, an.accessNumber))).status).toBe(401);
     const phoneDone = phone.mobileAuthenticate(await phone.passes(id, 1357, an.accessNumber));
-    let poll;
-    for (let i = 0; i < 50 && poll?.body.status !== 'authenticate'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      poll = await pc.request('POST', '/rps/access', { webOTT: an.webOTT });
-    }
+    const poll = await pollAccess(pc, an.webOTT, 'authenticate');
     expect(
-      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status,
+      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll.body.authOTT } })).status,
     ).toBe(200);
     expect((await phoneDone).status).toBe(200);
   });
@@ -220,13 +202,9 @@ describe('Milagro wire protocol, spoken by milagro-crypto-js', () => {
     expect(wid).toBeDefined();
     expect(qr.body.ttlSeconds).toBe(99);
     const phoneDone = phone.mobileAuthenticate(await phone.passes(id, 9753, wid!));
-    let poll;
-    for (let i = 0; i < 50 && poll?.body.status !== 'authenticate'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      poll = await pc.request('POST', '/rps/access', { webOTT: qr.body.webOTT });
-    }
+    const poll = await pollAccess(pc, qr.body.webOTT, 'authenticate');
     expect(
-      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status,
+      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll.body.authOTT } })).status,
     ).toBe(200);
     expect((await phoneDone).status).toBe(200);
     expect((await pc.request('GET', '/rps/mobileConfig')).status).toBe(404);

@@ -7,8 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { activationLinkFor, pollAccess } from '../support/enrol.ts';
 import { HttpClient, MilagroClient } from '../support/milagro-http-client.ts';
-import { startTestServer } from '../support/test-server.ts';
+import { startServerWithPhone } from '../support/server-fixture.ts';
 
 const root = resolve(__dirname, '../..');
 const children: ChildProcess[] = [];
@@ -56,13 +57,11 @@ describe('server processes', () => {
     const env = { DATA_DIR: dataDir, DTA_PORT: '0', LOG_LEVEL: 'silent' };
     const dta1 = await run('server/dta/main.ts', ['dta1'], env, /dta1 listening on (http:\S+)/);
     const dta2 = await run('server/dta/main.ts', ['dta2'], env, /dta2 listening on (http:\S+)/);
-    const server = await startTestServer(
+    const { server, phone } = await startServerWithPhone(
       { DTA1_URL: dta1.match[1]!, DTA2_URL: dta2.match[1]!, REQUIRE_ACTIVATION: 'false' },
       dataDir,
     );
     try {
-      const phone = new MilagroClient(server.publicUrl);
-      await phone.init();
       expect(phone.settings.certivoxURL).toBe(dta2.match[1]);
       expect((await fetch(`${server.publicUrl}/dta2/status`)).status).toBe(404); // not in the server process
       const reg = await phone.register('solo@example.com');
@@ -93,8 +92,7 @@ describe('server processes', () => {
     const phone = new MilagroClient(base);
     await phone.init();
     const reg = await phone.register('quiet@example.com');
-    const mails = await new HttpClient(base).request('GET', '/mailbox.json');
-    const link = (mails.body as { text: string }[])[0]!.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)![0];
+    const link = await activationLinkFor(base, 'quiet@example.com');
     const page = new HttpClient(base);
     expect((await page.request('POST', link, '', { 'content-type': 'application/x-www-form-urlencoded' })).status).toBe(
       200,
@@ -103,22 +101,16 @@ describe('server processes', () => {
     expect(sig.status).toBe(200);
     // the signature is single-use: register a second identity for the sign-in itself
     const reg2 = await phone.register('quiet2@example.com');
-    const link2 = ((await new HttpClient(base).request('GET', '/mailbox.json')).body as { to: string; text: string }[])
-      .find((m) => m.to.includes('quiet2'))!
-      .text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)![0];
+    const link2 = await activationLinkFor(base, 'quiet2@example.com');
     await page.request('POST', link2, '', { 'content-type': 'application/x-www-form-urlencoded' });
     const id = await phone.setup('quiet2@example.com', reg2.body.mpinId, reg2.body.regOTT, 1470);
     const pc = new HttpClient(base);
     const an = (await pc.request('POST', '/rps/getAccessNumber')).body;
     const authOTT = await phone.passes(id, 1470, an.accessNumber);
     const done = phone.mobileAuthenticate(authOTT);
-    let poll;
-    for (let i = 0; i < 50 && poll?.body.status !== 'authenticate'; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      poll = await pc.request('POST', '/rps/access', { webOTT: an.webOTT });
-    }
+    const poll = await pollAccess(pc, an.webOTT, 'authenticate');
     expect(
-      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll!.body.authOTT } })).status,
+      (await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: poll.body.authOTT } })).status,
     ).toBe(200);
     const result = await done;
     expect(result.status).toBe(200);

@@ -8,16 +8,13 @@ import { runAdmin } from '../../server/admin.ts';
 import { enrol, pollAccess } from '../support/enrol.ts';
 import { expectError, http } from '../support/http.ts';
 import { HttpClient, MilagroClient, type MilagroIdentity } from '../support/milagro-http-client.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { startServerWithPhone } from '../support/server-fixture.ts';
+import type { TestServer } from '../support/test-server.ts';
 
 let server: TestServer;
 let phone: MilagroClient;
 
-beforeAll(async () => {
-  server = await startTestServer();
-  phone = new MilagroClient(server.publicUrl);
-  await phone.init();
-});
+beforeAll(async () => ({ server, phone } = await startServerWithPhone()));
 afterAll(() => server.stop());
 
 const admin = async (...args: string[]) => await runAdmin(args, server.ctx.storage);

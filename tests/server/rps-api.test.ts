@@ -7,6 +7,7 @@ import { buildMpinId, isValidAccessNumber, mpin, toHex } from '../../lib/mpin/in
 import { runAdmin } from '../../server/admin.ts';
 import { MilagroClient, type MilagroIdentity } from '../support/milagro-http-client.ts';
 import { expectError, http } from '../support/http.ts';
+import { startServerWithPhone } from '../support/server-fixture.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -46,10 +47,7 @@ async function registerAndActivate(server: TestServer, userId: string): Promise<
 describe('RPS public API: malformed and hostile requests', () => {
   let server: TestServer;
   let rps: string;
-  beforeAll(async () => {
-    server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000' });
-    rps = `${server.publicUrl}/rps`;
-  });
+  beforeAll(async () => ({ server, rps } = await startServerWithPhone({ RATE_LIMIT_PER_MINUTE: '100000' })));
   afterAll(() => server.stop());
 
   it('malformed JSON bodies get 400, and 403 on the two passes (Milagro)', async () => {
@@ -448,9 +446,8 @@ describe('state survives a restart', () => {
   afterAll(() => server?.stop());
 
   it('registrations, wrong-PIN counters and revocations are kept across a restart', async () => {
-    server = await startTestServer();
-    let phone = new MilagroClient(server.publicUrl);
-    await phone.init();
+    let phone: MilagroClient;
+    ({ server, phone } = await startServerWithPhone());
 
     // A: activated, share not yet fetched
     const a = await registerAndActivate(server, 'restart-a@example.com');
@@ -469,9 +466,7 @@ describe('state survives a restart', () => {
 
     const dataDir = server.dataDir;
     await server.stop(true);
-    server = await startTestServer({}, dataDir);
-    phone = new MilagroClient(server.publicUrl);
-    await phone.init();
+    ({ server, phone } = await startServerWithPhone({}, dataDir));
 
     const sig = await http('GET', `${server.publicUrl}/rps/signature/${a.mpinId}?regOTT=${a.regOTT}`);
     expect(sig.status, sig.text).toBe(200);

@@ -57,7 +57,7 @@ beforeAll(async () => {
     now: () => clock,
   };
 
-  rps = Fastify({ maxParamLength: 4096 });
+  rps = Fastify({ routerOptions: { maxParamLength: 4096 } });
   rps.post('/authenticate', async (req, reply) => {
     rpsCalls.push({ path: '/authenticate', body: req.body as Record<string, unknown> });
     return reply.code(rpsAnswer.authenticate.status).send(rpsAnswer.authenticate.body);

@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMpinId } from '../../lib/mpin/index.ts';
 import { runAdmin } from '../../server/admin.ts';
 import { expectError, http } from '../support/http.ts';
-import { startTestServer, type TestServer } from '../support/test-server.ts';
+import { startServerWithPhone } from '../support/server-fixture.ts';
+import type { TestServer } from '../support/test-server.ts';
 
 /** Characters that must never be stored: each would steer a terminal, forge a line or reverse the text. */
 const UNSAFE: [string, string][] = [
@@ -34,10 +35,7 @@ const TERMINAL_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u
 
 let server: TestServer;
 let rps: string;
-beforeAll(async () => {
-  server = await startTestServer({ RATE_LIMIT_PER_MINUTE: '100000' });
-  rps = `${server.publicUrl}/rps`;
-});
+beforeAll(async () => ({ server, rps } = await startServerWithPhone({ RATE_LIMIT_PER_MINUTE: '100000' })));
 afterAll(() => server.stop());
 
 const mails = async () => (await http('GET', `${server.publicUrl}/mailbox.json`)).json as { to: string }[];
