@@ -11,14 +11,17 @@
 // of an access-number sign-in, with `ownPage` (see RpsOptions).
 import type { z } from 'zod';
 import {
+  AccessNumberCheckResponse,
   AccessNumberResponse,
   AccessStatusResponse,
   ClientSettings,
   CloudClientSecret,
   CloudTimePermit,
+  CodeStatusResponse,
   ErrorBody,
   MobileAuthResponse,
   Pass1Response,
+  type PcContext,
   Pass2Response,
   RegisterResponse,
   SignatureResponse,
@@ -216,6 +219,38 @@ export async function fetchClientSettings(origin: string, opts: RpsOptions = {})
   return settings;
 }
 
+/** The state of the PC's access number (accessStatus). */
+export interface AccessState {
+  status: string;
+  userId: string;
+  authOTT: string;
+}
+
+/** A long-poll of accessStatus: answer once the state is no longer `status`, or after `seconds` (1–25). */
+export interface AccessWait {
+  seconds: number;
+  status: string;
+}
+
+/** What the check at "Next" learns (checkAccessNumber); the optional parts only from this project's server. */
+export interface AccessNumberCheck {
+  appName: string;
+  /** The computer that asked for the number; `askedMsAgo`: how long before the answer it asked. */
+  pc?: PcContext & { askedMsAgo?: number };
+  /** How long the number had left at the answer (without the server's grace seconds). */
+  msLeft?: number;
+}
+
+/**
+ * A fresh device key for a registration (64 hex digits, 32 random bytes): kept with the identity and sent at
+ * registration, it is what lets the identity put its name on a PC (claimAccessNumber). It proves the device, not
+ * the PIN, so it is not a secret that could check a PIN.
+ */
+export function newDeviceKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 export class RpsClient {
   private readonly t: Transport;
   private readonly mobile: 0 | 1;
@@ -257,28 +292,38 @@ export class RpsClient {
     url: URL,
     schema: S,
     body?: unknown,
+    t: Transport = this.t,
   ): Promise<z.infer<S>> {
-    const reply = await send(this.t, step, url, method, body);
+    const reply = await send(t, step, url, method, body);
     if (reply.status !== 200) throw httpError(reply, step);
     return parseJson(schema, reply, step);
   }
 
-  /** PUT registerURL `{userId, mobile, deviceName?}`. */
-  register(userId: string, deviceName?: string) {
-    const body = deviceName ? { userId, mobile: this.mobile, deviceName } : { userId, mobile: this.mobile };
+  /**
+   * PUT registerURL `{userId, mobile, deviceName?, deviceKey?}`. `deviceKey` (newDeviceKey(), kept with the identity)
+   * lets this identity later put its name on the PC it signs in (claimAccessNumber); Milagro's RPS ignores it.
+   */
+  register(userId: string, deviceName?: string, deviceKey?: string) {
+    const body = {
+      userId,
+      mobile: this.mobile,
+      ...(deviceName ? { deviceName } : {}),
+      ...(deviceKey ? { deviceKey } : {}),
+    };
     return this.call('register', 'PUT', this.settings.registerURL, RegisterResponse, body);
   }
 
   /**
-   * PUT registerURL/<mpinId> `{userId, mobile, regOTT, deviceName?}`: resend the e-mail (may issue a new mpinId, when
-   * the registration had expired: then it is registered afresh, under `deviceName`).
+   * PUT registerURL/<mpinId> `{userId, mobile, regOTT, deviceName?, deviceKey?}`: resend the e-mail (may issue a new
+   * mpinId, when the registration had expired: then it is registered afresh, under `deviceName` and `deviceKey`).
    */
-  resend(mpinIdHex: string, userId: string, regOTT: string, deviceName?: string) {
+  resend(mpinIdHex: string, userId: string, regOTT: string, deviceName?: string, deviceKey?: string) {
     return this.call('resend', 'PUT', `${this.settings.registerURL}/${mpinIdHex}`, RegisterResponse, {
       userId,
       mobile: this.mobile,
       regOTT,
       ...(deviceName ? { deviceName } : {}),
+      ...(deviceKey ? { deviceKey } : {}),
     });
   }
 
@@ -386,14 +431,23 @@ export class RpsClient {
   }
 
   /**
-   * POST accessNumberURL `{webOTT}`: the state of this PC's access number. "authenticate" comes with the authOTT
-   * that signs the PC in; "expired" when the number is unknown or gone. v1 answers (/rps/accessnumber: 401 while
-   * pending, 404 unknown, `{authOTT}` when done) are read as the same states.
+   * POST accessNumberURL `{webOTT}`: the state of this PC's access number. "user" comes with the identity signing in
+   * (proven, see claimAccessNumber), "authenticate" with the authOTT that signs the PC in; "refused" when the phone
+   * said "This wasn't me"; "expired" when the number is unknown or gone. v1 answers (/rps/accessnumber: 401 while
+   * pending, 404 unknown or refused, `{authOTT}` when done) are read as the same states.
+   *
+   * With `wait`, a long-poll: `{webOTT, wait, status}`, and this project's server holds the request until the state
+   * differs from `wait.status` or `wait.seconds` (1–25) pass. Other servers (Milagro's) ignore the fields and
+   * answer at once: a caller that gets the same state back quickly must pace its next request itself.
    */
-  async accessStatus(webOTT: string): Promise<{ status: string; userId: string; authOTT: string }> {
-    const url = this.settings.accessNumberURL || '/rps/access';
+  async accessStatus(webOTT: string, wait?: AccessWait): Promise<AccessState> {
+    const step = 'accessStatus';
+    const url = this.own(this.settings.accessNumberURL || '/rps/access', step);
+    const body = wait ? { webOTT, wait: wait.seconds, status: wait.status } : { webOTT };
+    // a held request outlives the usual timeout: give it the wait and the usual margin on top
+    const t = wait ? { ...this.t, timeoutMs: this.t.timeoutMs + wait.seconds * 1000 } : this.t;
     try {
-      const a = await this.call('accessStatus', 'POST', url, AccessStatusResponse, { webOTT });
+      const a = await this.request(step, 'POST', url, AccessStatusResponse, body, t);
       return { ...a, status: a.status ?? (a.authOTT ? 'authenticate' : 'new') };
     } catch (e) {
       if (!(e instanceof RpsError) || e.kind !== 'http') throw e;
@@ -401,6 +455,46 @@ export class RpsClient {
       if (e.status === 404 || e.status === 410) return { status: 'expired', userId: '', authOTT: '' };
       throw e;
     }
+  }
+
+  /** POST <mpinAuthServerURL>/codeStatus with `body`, its 200 answer parsed with `schema`. */
+  private codeStatus<S extends z.ZodType>(step: string, schema: S, body: Record<string, string>) {
+    return this.call(step, 'POST', `${this.settings.mpinAuthServerURL}/codeStatus`, schema, body);
+  }
+
+  /**
+   * The check at "Next" (POST /rps/codeStatus `{status: "wid", wid}`): resolves when the access number is live, with
+   * what the service says about the computer that asked for it; http 400 when the number is unknown, used, refused
+   * or expired. Durations are by the server's clock, measured at its answer.
+   */
+  async checkAccessNumber(wid: string): Promise<AccessNumberCheck> {
+    const r = await this.codeStatus('checkAccessNumber', AccessNumberCheckResponse, { status: 'wid', wid });
+    const check: AccessNumberCheck = { appName: r.AppName };
+    if (r.pc) check.pc = { ...r.pc };
+    if (r.serverTime !== undefined) {
+      if (check.pc) check.pc.askedMsAgo = Math.max(0, r.serverTime - check.pc.requestedAt);
+      if (r.expiresAt !== undefined) check.msLeft = Math.max(0, r.expiresAt - r.serverTime);
+    }
+    return check;
+  }
+
+  /**
+   * "Authenticating user …" on the PC (POST /rps/codeStatus `{status: "user", wid, userId, mpinId, deviceKey}`):
+   * after a successful check, the identity shows itself on the PC. The server believes it only when `deviceKey` is
+   * the one registered with `mpinIdHex` and the identity is registered, not revoked, and `userId`'s; it answers the
+   * same either way (http 400 only for a dead number), so nothing tells whether the name was shown.
+   */
+  async claimAccessNumber(wid: string, userId: string, mpinIdHex: string, deviceKey: string): Promise<void> {
+    const body = { status: 'user', wid, userId, mpinId: mpinIdHex, deviceKey };
+    await this.codeStatus('claimAccessNumber', CodeStatusResponse, body);
+  }
+
+  /**
+   * "This wasn't me" (POST /rps/codeStatus `{status: "refused", wid}`): the number dies at once, and the PC is told
+   * the sign-in was refused on the phone. http 400 when the number was already dead.
+   */
+  async refuseAccessNumber(wid: string): Promise<void> {
+    await this.codeStatus('refuseAccessNumber', CodeStatusResponse, { status: 'refused', wid });
   }
 
   /**

@@ -87,14 +87,46 @@ export type AccessNumberResponse = z.infer<typeof AccessNumberResponse>;
 
 /**
  * POST accessNumberURL `{webOTT}`, v2 (/rps/access): the number's state, "new", "user" (a phone is signing in as
- * userId) or "authenticate" (done: authOTT is the sign-in), or "expired". v1 (/rps/accessnumber) answers only
- * `{authOTT}`, once the phone has signed in.
+ * userId), "refused" (the phone said "This wasn't me"), "authenticate" (done: authOTT is the sign-in), or "expired".
+ * v1 (/rps/accessnumber) answers only `{authOTT}`, once the phone has signed in.
  */
 export const AccessStatusResponse = z.object({
   status: z.string().max(32).optional(),
   userId: z.string().max(254).optional().default(''),
   authOTT: z.string().max(256).optional().default(''),
 });
+
+/** Text a service gives the phone to show (the PC's browser, OS, address): short, with no control or bidi characters. */
+const shownText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[^\p{Cc}\p{Cf}\u2028\u2029]*$/u, 'printable');
+
+/** The computer that asked for an access number, as the server saw it (this project's server, issue 11). */
+export const PcContext = z.object({
+  browser: shownText(40),
+  os: shownText(40),
+  ip: shownText(64),
+  /** When it asked, ms since the epoch by the server's clock. */
+  requestedAt: z.number().int().min(0),
+});
+export type PcContext = z.infer<typeof PcContext>;
+
+/**
+ * POST /rps/codeStatus `{status: "wid", wid}`: the number is live (400 otherwise). Milagro answers only
+ * `{PrerollId, AppName, AppLogoUrl}`; this project's server adds the PC's context and the number's end, both by its
+ * own clock (`expiresAt`, `serverTime`, ms), so that the phone counts down without trusting its own clock.
+ */
+export const AccessNumberCheckResponse = z.object({
+  AppName: shownText(128).optional().default(''),
+  pc: PcContext.optional(),
+  expiresAt: z.number().int().min(0).optional(),
+  serverTime: z.number().int().min(0).optional(),
+});
+
+/** POST /rps/codeStatus `{status: "user" | "refused", wid, …}`: `{Status: "OK"}` for a live number. */
+export const CodeStatusResponse = z.object({ Status: z.string().max(32) });
 
 /** POST authenticateURL on the relying party: the browser is signed in as userId. */
 export const SignInResponse = z.object({ userId: z.string().max(254).optional().default('') });

@@ -5,7 +5,7 @@ import { openDB } from 'idb';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createApp } from '@/lib/app/app';
-import { fetchClientSettings, RpsClient, RpsError } from '@/lib/rps/client';
+import { fetchClientSettings, newDeviceKey, RpsClient, RpsError } from '@/lib/rps/client';
 import type { ClientSettings } from '@/lib/rps/schemas';
 import { DB_VERSION, openStore } from '@/lib/store/db';
 
@@ -431,5 +431,128 @@ describe('a malformed answer at the app level', () => {
       screen: 'add-service',
       problem: { code: 'permission-denied' },
     });
+  });
+});
+
+describe('issue 11: the check at "Next", the proven "user", "This wasn\'t me", the long-poll, the device key', () => {
+  const WID = '4241703';
+  const WEB_OTT = '5d0f7a3c9b2e4f6a8c1d3e5f7a9b0c2d';
+  const KEY = 'ab'.repeat(32);
+  // Recorded from the reference server (POST /rps/codeStatus {status: "wid"}).
+  const CHECK_TEXT =
+    '{"PrerollId":"","AppName":"M-Pin demo","AppLogoUrl":"","pc":{"browser":"Chrome","os":"Windows","ip":"203.0.113.7","requestedAt":1795880569623},"expiresAt":1795880668623,"serverTime":1795880581623}';
+  const bodyOf = (f: ReturnType<typeof fakeFetch>, i: number) =>
+    JSON.parse(String(f.mock.calls[i]![1].body)) as unknown;
+
+  it("checks a number at mpinAuthServerURL/codeStatus: the PC, how long ago it asked and the time left, by the server's clock", async () => {
+    const f = fakeFetch(() => ({ status: 200, body: CHECK_TEXT }));
+    expect(await new RpsClient(ORIGIN, settings, { fetch: f }).checkAccessNumber(WID)).toEqual({
+      appName: 'M-Pin demo',
+      pc: { browser: 'Chrome', os: 'Windows', ip: '203.0.113.7', requestedAt: 1795880569623, askedMsAgo: 12_000 },
+      msLeft: 87_000,
+    });
+    expect(String(f.mock.calls[0]![0])).toBe(`${ORIGIN}/rps/codeStatus`);
+    expect(f.mock.calls[0]![1]).toMatchObject({ method: 'POST', credentials: 'omit' });
+    expect(bodyOf(f, 0)).toEqual({ status: 'wid', wid: WID });
+  });
+
+  it("reads Milagro's answer, without the PC or the times, and a dead number as http 400", async () => {
+    const milagro = fakeFetch(() => ({ status: 200, body: '{"PrerollId":"","AppName":"Milagro","AppLogoUrl":""}' }));
+    expect(await new RpsClient(ORIGIN, settings, { fetch: milagro }).checkAccessNumber(WID)).toEqual({
+      appName: 'Milagro',
+    });
+    const dead = fakeFetch(() => ({
+      status: 400,
+      body: '{"version":"0.3","message":"Invalid or expired access number"}',
+    }));
+    await expect(new RpsClient(ORIGIN, settings, { fetch: dead }).checkAccessNumber(WID)).rejects.toMatchObject({
+      kind: 'http',
+      status: 400,
+      step: 'checkAccessNumber',
+    });
+  });
+
+  it.each([
+    ['a browser name with a control character', CHECK_TEXT.replace('"Chrome"', '"Chr\\u0007ome"')],
+    ['an operating system with a bidi override', CHECK_TEXT.replace('"Windows"', '"Win\\u202Edows"')],
+    ['an over-long address', CHECK_TEXT.replace('203.0.113.7', '1'.repeat(65))],
+    ['a time that is not a number', CHECK_TEXT.replace('"expiresAt":1795880668623', '"expiresAt":"soon"')],
+  ])('calls a check with %s malformed', async (_what, body) => {
+    const f = fakeFetch(() => ({ status: 200, body }));
+    await expect(new RpsClient(ORIGIN, settings, { fetch: f }).checkAccessNumber(WID)).rejects.toMatchObject({
+      kind: 'malformed',
+      step: 'checkAccessNumber',
+    });
+  });
+
+  it('claims a number with the identity and its device key, and refuses one, both at codeStatus', async () => {
+    const f = fakeFetch(() => ({ status: 200, body: '{"Status":"OK"}' }));
+    const c = new RpsClient(ORIGIN, settings, { fetch: f });
+    await c.claimAccessNumber(WID, 'a@b.c', MPIN_ID, KEY);
+    await c.refuseAccessNumber(WID);
+    expect(bodyOf(f, 0)).toEqual({ status: 'user', wid: WID, userId: 'a@b.c', mpinId: MPIN_ID, deviceKey: KEY });
+    expect(bodyOf(f, 1)).toEqual({ status: 'refused', wid: WID });
+    expect(f.mock.calls.map(([u]) => String(u))).toEqual([`${ORIGIN}/rps/codeStatus`, `${ORIGIN}/rps/codeStatus`]);
+    const dead = fakeFetch(() => ({
+      status: 400,
+      body: '{"version":"0.3","message":"Invalid or expired access number"}',
+    }));
+    await expect(new RpsClient(ORIGIN, settings, { fetch: dead }).refuseAccessNumber(WID)).rejects.toMatchObject({
+      kind: 'http',
+      status: 400,
+      step: 'refuseAccessNumber',
+    });
+  });
+
+  it('sends the device key at registration and resend only when there is one', async () => {
+    const f = fakeFetch(() => ({ status: 200, body: REGISTER_TEXT }));
+    const c = new RpsClient(ORIGIN, settings, { fetch: f });
+    await c.register('a@b.c', 'linChrome', KEY);
+    await c.resend(MPIN_ID, 'a@b.c', 'ott', undefined, KEY);
+    await c.register('a@b.c');
+    expect([0, 1, 2].map((i) => bodyOf(f, i))).toEqual([
+      { userId: 'a@b.c', mobile: 1, deviceName: 'linChrome', deviceKey: KEY },
+      { userId: 'a@b.c', mobile: 1, regOTT: 'ott', deviceKey: KEY },
+      { userId: 'a@b.c', mobile: 1 },
+    ]);
+  });
+
+  it('makes device keys of 32 random bytes in lower-case hex, a new one each time', () => {
+    const a = newDeviceKey();
+    expect(a).toMatch(/^[0-9a-f]{64}$/);
+    expect(newDeviceKey()).not.toBe(a);
+  });
+
+  it('long-polls with the wait and the state it has, and reads "refused" as a state', async () => {
+    const f = fakeFetch(() => ({
+      status: 200,
+      body: '{"status":"refused","statusCode":0,"userId":"","redirectURL":"","authOTT":""}',
+    }));
+    const c = new RpsClient(ORIGIN, settings, { fetch: f });
+    expect(await c.accessStatus(WEB_OTT, { seconds: 25, status: 'user' })).toEqual({
+      status: 'refused',
+      userId: '',
+      authOTT: '',
+    });
+    expect(bodyOf(f, 0)).toEqual({ webOTT: WEB_OTT, wait: 25, status: 'user' });
+    await c.accessStatus(WEB_OTT);
+    expect(bodyOf(f, 1)).toEqual({ webOTT: WEB_OTT });
+  });
+
+  it('gives a held request the wait on top of its timeout', async () => {
+    // answers after 200 ms: past a 50 ms timeout, well within 50 ms plus a one-second wait
+    const slow = fakeFetch(
+      (_u, init) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve({ status: 200, body: '{"status":"user","userId":"a@b.c"}' }), 200);
+          init.signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new Error('aborted'));
+          });
+        }),
+    );
+    const c = new RpsClient(ORIGIN, settings, { fetch: slow, timeoutMs: 50 });
+    await expect(c.accessStatus(WEB_OTT)).rejects.toMatchObject({ kind: 'timeout' });
+    expect((await c.accessStatus(WEB_OTT, { seconds: 1, status: 'new' })).status).toBe('user');
   });
 });
