@@ -12,7 +12,8 @@ export default defineConfig({
     environment: 'happy-dom',
     include: ['tests/**/*.test.ts'],
     exclude: ['tests/e2e/**', '**/node_modules/**'],
-    setupFiles: ['fake-indexeddb/auto'],
+    // The English catalogue answers browser.i18n in the fake browser (the popup's words in component tests).
+    setupFiles: ['fake-indexeddb/auto', 'tests/unit/english-messages.ts'],
     globalSetup: ['tests/support/postgres-global-setup.ts'],
     // Many tests run pairings or start a real server; on a busy 2-core machine those take several times longer than
     // on an idle one. The limits only catch hangs: no test asserts how fast anything is (benchmarks do that).

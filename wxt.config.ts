@@ -1,5 +1,6 @@
-// WXT build configuration: modules, the manifest for Chrome MV3 and Firefox, what the sources zip leaves out, and
-// one build step that takes zod's eval probe out of the bundles.
+// WXT build configuration: modules (Svelte, the polyfill, i18n: locales/<lang>.yml become _locales/<lang>/messages.json),
+// the manifest for Chrome MV3 and Firefox, what the sources zip leaves out, and one build step that takes zod's eval
+// probe out of the bundles.
 import type { Plugin } from 'vite';
 import { defineConfig } from 'wxt';
 
@@ -31,7 +32,7 @@ function zodWithoutEvalProbe(): Plugin {
 }
 
 export default defineConfig({
-  modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill'],
+  modules: ['@wxt-dev/module-svelte', '@wxt-dev/webextension-polyfill', '@wxt-dev/i18n/module'],
   vite: () => ({ plugins: [zodWithoutEvalProbe()] }),
   // The Firefox sources zip (for AMO review) does not read .gitignore. It keeps public/ (the
   // icons are needed to rebuild); test screenshots live under tests/ and the README's under docs/screenshots/, the
@@ -49,8 +50,10 @@ export default defineConfig({
   },
   // Function form, so that only the Firefox manifest gets browser_specific_settings.
   manifest: ({ browser, manifestVersion }) => ({
-    name: 'M-Pin Authenticator',
-    description: 'Sign in with M-Pin: holds your M-Pin identities and signs you in on M-Pin sites.',
+    // The words are in locales/<lang>.yml (English is the default; the browser's language picks the others).
+    default_locale: 'en',
+    name: '__MSG_extName__',
+    description: '__MSG_extDescription__',
     // R15: storage (identities, flow), scripting (the PIN pad content script, registered at runtime for the origins of
     // added services; the PIN pad detector on the active tab), activeTab (that detector, on the user's click only),
     // alarms (R23: wipes expired secrets and flows at their expiry, even if nobody opens the extension).

@@ -99,3 +99,27 @@ export const CompleteSignInReply = z.object({
   reason: z.string().max(64).optional(),
 });
 export type CompleteSignInReply = z.infer<typeof CompleteSignInReply>;
+
+/**
+ * Why a sign-in was refused, from the HTTP status of whoever judged pass 2's authOTT: the RPS for a sign-in on
+ * another browser (/rps/authenticate), the relying party's page for one on this browser (its authenticateURL, the
+ * `status` of {@link CompleteSignInReply}). Milagro gives both the same meaning. Undefined: not a refusal it names.
+ */
+export type Refusal = 'wrong-pin' | 'blocked' | 'access-number-expired' | 'unknown-access-number' | 'not-authorized';
+
+export function refusalOf(status: number | undefined): Refusal | undefined {
+  switch (status) {
+    case 401:
+      return 'wrong-pin';
+    case 410:
+      return 'blocked';
+    case 408:
+      return 'access-number-expired';
+    case 412:
+      return 'unknown-access-number';
+    case 403:
+      return 'not-authorized';
+    default:
+      return undefined;
+  }
+}

@@ -2,12 +2,13 @@
 // and pass 2, which give the authOTT; and what a refusal of that authOTT leads to. Where the authOTT then goes is
 // the kind's own: the RPS for another browser (remote-sign-in.ts), the page that asked on this one
 // (local-sign-in.ts). The PIN lives only in this call (R1).
+import type { Refusal } from '../messages';
 import { fromHex, mpin, pinFromDigits, toHex } from '../mpin/index';
 import type { Change } from '../store/db';
 import type { FlowRecord, IdentityRecord } from '../store/records';
 import type { UiState } from '../ui-state';
 import type { Context } from './context';
-import { fresh, isHttp, problem, problemOf, withProblem, type Refusal } from './problems';
+import { fresh, isHttp, problem, problemOf, withProblem } from './problems';
 import { show } from './render';
 
 export type PinFlow = Extract<FlowRecord, { screen: 'pin' }>;

@@ -4,13 +4,14 @@
 // document that asked, only while its tab still shows that origin, and only to the service's own authenticateURL.
 import { randomBytes, toHex } from '../mpin/index';
 import { RpsError } from '../rps/client';
+import { refusalOf } from '../messages';
 import type { FlowRecord, IdentityRecord } from '../store/records';
 import type { UiState } from '../ui-state';
 import { authenticate, showRefusal, type PinFlow } from './authenticate';
 import type { Context } from './context';
 import { currentFlow, serialWithExpiry } from './expiry';
 import { leave, pickIdentity } from './flows';
-import { fresh, problem, problemOf, refusalOf, withProblem } from './problems';
+import { fresh, problem, problemOf, withProblem } from './problems';
 import { show } from './render';
 import * as session from './session';
 

@@ -1,7 +1,7 @@
 // What went wrong, as the popup's Problem: a code and data, never words (the popup words them, in the user's
-// language). Every failure of a request (RpsError) and every refusal of a sign-in (an HTTP status from the RPS or
-// from the relying party's page) is mapped here, once. The service's own `message` is never passed on: the popup is
-// trusted UI and speaks only in the extension's words.
+// language). Every failure of a request (RpsError) is mapped here, once (a sign-in's refusal: lib/messages.ts
+// refusalOf). The service's own `message` is never passed on: the popup is trusted UI and speaks only in the
+// extension's words.
 import { MpinInputError } from '../mpin/index';
 import { RpsError } from '../rps/client';
 import type { FlowRecord } from '../store/records';
@@ -37,30 +37,6 @@ export function problemOf(e: unknown): Problem {
   if (e instanceof MpinInputError) return problem('malformed', true);
   console.warn('[mpin] internal error:', e instanceof Error ? e.name : 'error');
   return problem('internal', true);
-}
-
-/**
- * Why a sign-in was refused, from the HTTP status of whoever judged pass 2's authOTT: the RPS for a sign-in on
- * another browser (/rps/authenticate), the relying party's page for one on this browser (its authenticateURL).
- * Milagro gives both the same meaning. Undefined: not a refusal this knows.
- */
-export type Refusal = 'wrong-pin' | 'blocked' | 'access-number-expired' | 'unknown-access-number' | 'not-authorized';
-
-export function refusalOf(status: number | undefined): Refusal | undefined {
-  switch (status) {
-    case 401:
-      return 'wrong-pin';
-    case 410:
-      return 'blocked';
-    case 408:
-      return 'access-number-expired';
-    case 412:
-      return 'unknown-access-number';
-    case 403:
-      return 'not-authorized';
-    default:
-      return undefined;
-  }
 }
 
 /** The flow with a problem, and the intent that "retry" replays when it carries no PIN. */

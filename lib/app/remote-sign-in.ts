@@ -3,12 +3,13 @@
 // data the RPS gave (kept in memory only, for a while: R8, R23).
 import { isValidAccessNumber } from '../mpin/index';
 import { RpsError } from '../rps/client';
+import { refusalOf } from '../messages';
 import type { FlowRecord, IdentityRecord } from '../store/records';
 import type { Intent, UiState } from '../ui-state';
 import { authenticate, showRefusal, type PinFlow } from './authenticate';
 import type { Context } from './context';
 import { identityOf } from './flows';
-import { fresh, problem, problemOf, refusalOf, withProblem } from './problems';
+import { fresh, problem, problemOf, withProblem } from './problems';
 import { show } from './render';
 import * as session from './session';
 

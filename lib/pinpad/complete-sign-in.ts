@@ -3,10 +3,10 @@
 // (server/web/pinpad.ts; Milagro mpinjs `finishAuthentication`), with the page's cookies, then follow the success
 // URL. Both URLs must be on the page's own origin (R7): anything else is refused before any request is made.
 
-/** The outcome, for the offer UI and the reply to the background. */
+/** The outcome, for the offer (offer-ui.ts words it) and the reply to the background. */
 export type SignInOutcome =
   | { ok: true; next: 'navigate' | 'reload' }
-  | { ok: false; reason: 'refused-url' | 'network' | 'http'; status?: number; message: string };
+  | { ok: false; reason: 'refused-url' | 'network' | 'http'; status?: number };
 
 export interface CompleteSignInOptions {
   authOTT: string;
@@ -38,26 +38,9 @@ export function sameOriginUrl(raw: string, origin: string): URL | null {
   return url;
 }
 
-/** Messages the demo relying party and Milagro's PIN pad show for each status (server/web/pinpad.ts). */
-function messageFor(status: number): string {
-  switch (status) {
-    case 401:
-      return 'Incorrect PIN!';
-    case 403:
-      return 'You are not authorized!';
-    case 408:
-      return 'The auth request expired!';
-    case 410:
-      return 'Your M-Pin identity has been blocked.';
-    default:
-      return `The site did not accept the sign-in (${status}).`;
-  }
-}
-
 export async function completeSignIn(options: CompleteSignInOptions): Promise<SignInOutcome> {
   const target = sameOriginUrl(options.authenticateURL, options.origin);
-  if (!target)
-    return { ok: false, reason: 'refused-url', message: 'Refused: the sign-in address is not on this site.' };
+  if (!target) return { ok: false, reason: 'refused-url' };
   let status: number;
   try {
     const response = await options.fetch(target.href, {
@@ -70,9 +53,9 @@ export async function completeSignIn(options: CompleteSignInOptions): Promise<Si
     });
     status = response.status;
   } catch {
-    return { ok: false, reason: 'network', message: 'The site could not be reached. Try again.' };
+    return { ok: false, reason: 'network' };
   }
-  if (status !== 200) return { ok: false, reason: 'http', status, message: messageFor(status) };
+  if (status !== 200) return { ok: false, reason: 'http', status };
   const next = options.successURL === null ? null : sameOriginUrl(options.successURL, options.origin);
   if (next) {
     options.navigate(next.href);

@@ -9,6 +9,7 @@
 // tab that moved on to another page has another content script, without it), and hands to the service's own
 // authenticateURL (same origin only), then follows the success URL.
 // No main-world code, no window.postMessage, no navigator.credentials (R13, R17, R18).
+import { i18n } from '#i18n';
 import { browser, type Browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { createShadowRootUi, type ShadowRootContentScriptUi } from 'wxt/utils/content-script-ui/shadow-root';
@@ -24,12 +25,7 @@ import {
   type RequestLocalSignInMessage,
   type ServiceCheckMessage,
 } from './messages';
-import { OFFER_CSS, renderOffer, type OfferView } from './offer-ui';
-
-export const WAITING_FOR_PIN = 'Enter your PIN in the M-Pin Authenticator window';
-/** The extension is in the middle of something a page may not replace (a registration, a remote sign-in, …). */
-export const BUSY =
-  'M-Pin Authenticator is in the middle of something else. Finish or cancel it there, then choose "Sign in" again.';
+import { failedSignInText, OFFER_CSS, renderOffer, type OfferView } from './offer-ui';
 
 export interface PinpadScriptOptions {
   /** How long the DOM must stay quiet before it is scanned again. */
@@ -121,15 +117,16 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     if (!view || busy) return;
     busy = true;
     view.setBusy(true);
-    view.setStatus('Opening M-Pin Authenticator\u2026');
+    view.setStatus(i18n.t('offer.opening'));
     const reply = LocalSignInReply.safeParse(
       await send({ type: 'requestLocalSignIn' } satisfies RequestLocalSignInMessage),
     );
     if (reply.success && reply.data.queued && reply.data.nonce) {
       pendingNonce = reply.data.nonce;
-      view.setStatus(WAITING_FOR_PIN);
-    } else if (reply.success && reply.data.reason === 'busy') view.setStatus(BUSY, 'error');
-    else view.setStatus('M-Pin Authenticator could not start the sign-in. Open it from the toolbar.', 'error');
+      view.setStatus(i18n.t('offer.waitingForPin'));
+      // busy: the extension is in the middle of something a page may not replace (a registration, a remote sign-in, …)
+    } else if (reply.success && reply.data.reason === 'busy') view.setStatus(i18n.t('offer.busy'), 'error');
+    else view.setStatus(i18n.t('offer.notStarted'), 'error');
     busy = false;
     view.setBusy(false);
   }
@@ -169,7 +166,7 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     if (!detection) return { ok: false, reason: 'no-pinpad' };
     const view = ui?.mounted ?? (await showOffer(undefined));
     view?.setBusy(true);
-    view?.setStatus('Signing in\u2026');
+    view?.setStatus(i18n.t('offer.signingIn'));
     const outcome = await completeSignIn({
       authOTT: message.authOTT,
       // The service's own authenticateURL (from its clientSettings), never one the page names.
@@ -182,11 +179,11 @@ export function runPinpadScript(ctx: ContentScriptContext, options: PinpadScript
     });
     if (outcome.ok) {
       pendingNonce = null; // used up
-      view?.setStatus('Signed in.');
+      view?.setStatus(i18n.t('offer.signedIn'));
       return { ok: true, status: 200 };
     }
     view?.setBusy(false);
-    view?.setStatus(outcome.message, 'error');
+    view?.setStatus(failedSignInText(outcome), 'error');
     return { ok: false, reason: outcome.reason, status: outcome.status };
   }
 

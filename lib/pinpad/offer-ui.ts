@@ -1,7 +1,11 @@
 // The in-page offer: a small card in the corner, "Sign in with M-Pin Authenticator" and a dismiss button. It is
 // built with createElement/textContent only and lives inside a closed shadow root made by the content script
 // (R17): page CSS does not reach it, page scripts cannot reach into it, and no page-provided string is parsed as
-// HTML. The only dynamic text is the user id from the background's reply, set as textContent.
+// HTML. The only dynamic text is the user id from the background's reply, set as textContent. Its words are the
+// extension's (locales/<lang>.yml, `offer.*`), in the browser's language.
+import { i18n } from '#i18n';
+import { refusalOf } from '../messages';
+import type { SignInOutcome } from './complete-sign-in';
 
 /** Styles for the shadow root. WXT adds `:host{all:initial}` first, so nothing is inherited from the page. */
 export const OFFER_CSS = `
@@ -42,20 +46,20 @@ export function renderOffer(container: HTMLElement, userId: string | undefined, 
   const root = doc.createElement('div');
   root.className = 'mpin-offer';
   root.setAttribute('role', 'region');
-  root.setAttribute('aria-label', 'M-Pin Authenticator');
+  root.setAttribute('aria-label', i18n.t('extName'));
 
   const body = doc.createElement('div');
   body.className = 'mpin-offer__body';
   const signIn = doc.createElement('button');
   signIn.type = 'button';
   signIn.className = 'mpin-offer__sign-in';
-  signIn.textContent = 'Sign in with M-Pin Authenticator';
+  signIn.textContent = i18n.t('offer.signIn');
   signIn.addEventListener('click', () => handlers.onSignIn());
   body.append(signIn);
   if (userId) {
     const user = doc.createElement('span');
     user.className = 'mpin-offer__user';
-    user.textContent = `as ${userId}`;
+    user.textContent = i18n.t('offer.as', { user: userId });
     body.append(user);
   }
   const status = doc.createElement('p');
@@ -67,8 +71,8 @@ export function renderOffer(container: HTMLElement, userId: string | undefined, 
   const dismiss = doc.createElement('button');
   dismiss.type = 'button';
   dismiss.className = 'mpin-offer__dismiss';
-  dismiss.setAttribute('aria-label', 'Dismiss');
-  dismiss.title = 'Dismiss';
+  dismiss.setAttribute('aria-label', i18n.t('offer.dismiss'));
+  dismiss.title = i18n.t('offer.dismiss');
   dismiss.textContent = '\u00d7';
   dismiss.addEventListener('click', () => handlers.onDismiss());
 
@@ -84,4 +88,22 @@ export function renderOffer(container: HTMLElement, userId: string | undefined, 
       signIn.disabled = busy;
     },
   };
+}
+
+/** The offer's words for a sign-in the page did not take (the relying party's status means what it means to Milagro). */
+export function failedSignInText(outcome: Extract<SignInOutcome, { ok: false }>): string {
+  if (outcome.reason === 'refused-url') return i18n.t('offer.refusedUrl');
+  if (outcome.reason === 'network') return i18n.t('offer.unreachable');
+  switch (refusalOf(outcome.status)) {
+    case 'wrong-pin':
+      return i18n.t('offer.wrongPin');
+    case 'not-authorized':
+      return i18n.t('offer.notAuthorized');
+    case 'access-number-expired':
+      return i18n.t('offer.expired');
+    case 'blocked':
+      return i18n.t('offer.blocked');
+    default:
+      return i18n.t('offer.notAccepted', { status: outcome.status ?? 0 });
+  }
 }

@@ -1,7 +1,13 @@
 // Completing the page's sign-in with the authOTT (lib/pinpad/complete-sign-in.ts): the request it makes, the
-// same-origin rule for both URLs (R7), and what it reports on failure.
+// same-origin rule for both URLs (R7), and what it reports on failure (and the offer says, in English here).
 import { describe, expect, it, vi } from 'vitest';
-import { completeSignIn, sameOriginUrl, type CompleteSignInOptions } from '@/lib/pinpad/complete-sign-in';
+import {
+  completeSignIn,
+  sameOriginUrl,
+  type CompleteSignInOptions,
+  type SignInOutcome,
+} from '@/lib/pinpad/complete-sign-in';
+import { failedSignInText } from '@/lib/pinpad/offer-ui';
 
 const ORIGIN = 'https://rp.test';
 const OTT = '0123456789abcdef0123456789abcdef';
@@ -95,15 +101,21 @@ describe('completeSignIn', () => {
     [408, 'The auth request expired!'],
     [410, 'Your M-Pin identity has been blocked.'],
     [500, 'The site did not accept the sign-in (500).'],
-  ])('reports HTTP %i and stays on the page', async (status, message) => {
+  ])('reports HTTP %i and stays on the page; the offer says %j', async (status, message) => {
     const { options, navigate, reload } = setup({}, status);
-    await expect(completeSignIn(options)).resolves.toEqual({ ok: false, reason: 'http', status, message });
+    const outcome = await completeSignIn(options);
+    expect(outcome).toEqual({ ok: false, reason: 'http', status });
+    expect(failedSignInText(outcome as Extract<SignInOutcome, { ok: false }>)).toBe(message);
     expect(navigate).not.toHaveBeenCalled();
     expect(reload).not.toHaveBeenCalled();
   });
 
   it('reports a network failure', async () => {
     const { options } = setup({ fetch: async () => Promise.reject(new TypeError('offline')) });
-    await expect(completeSignIn(options)).resolves.toMatchObject({ ok: false, reason: 'network' });
+    const outcome = await completeSignIn(options);
+    expect(outcome).toEqual({ ok: false, reason: 'network' });
+    expect(failedSignInText(outcome as Extract<SignInOutcome, { ok: false }>)).toBe(
+      'The site could not be reached. Try again.',
+    );
   });
 });

@@ -7,7 +7,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import pinpadEntrypoint from '@/entrypoints/pinpad.content';
-import { runPinpadScript, WAITING_FOR_PIN, type PinpadScript } from '@/lib/pinpad/content';
+import { runPinpadScript, type PinpadScript } from '@/lib/pinpad/content';
+
+/** The offer's status once the PIN screen waits in the extension (locales/en.yml offer.waitingForPin). */
+const WAITING_FOR_PIN = 'Enter your PIN in the M-Pin Authenticator window';
 import * as fx from './pinpad-fixtures';
 
 const OTT = 'fedcba9876543210fedcba9876543210';
