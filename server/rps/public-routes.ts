@@ -5,13 +5,14 @@
  * (guess-budget.ts).
  */
 import cors from '@fastify/cors';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { HttpError, errorBody } from '../util/errors.ts';
 import { parse } from '../util/http.ts';
 import { createGuessBudget } from './guess-budget.ts';
 import type { Rps } from './rps.ts';
 import {
+  AccessBody,
   CodeStatusBody,
   MpinResponseBody,
   Pass1Body,
@@ -71,15 +72,23 @@ export async function registerRpsPublic(app: FastifyInstance, rps: Rps): Promise
     return rps.clientSettings();
   });
 
-  app.put('/user', limit(perMinute), async (req) => rps.register(parse(RegisterBody, req.body ?? {}, 400)));
+  /** A registration, new or resent, and the device key it came with (device-keys.ts). */
+  const register = async (body: z.infer<typeof RegisterBody>, existing?: string) => {
+    const registered = await rps.register(body, existing);
+    if (body.deviceKey) await rps.deviceKeys.remember(registered.mpinId, body.deviceKey);
+    return registered;
+  };
+  app.put('/user', limit(perMinute), async (req) => register(parse(RegisterBody, req.body ?? {}, 400)));
   app.put('/user/:mpinId', limit(perMinute), async (req) => {
     const { mpinId } = parse(MpinIdParam, req.params, 400);
-    return rps.register(parse(RegisterBody, req.body ?? {}, 400), mpinId);
+    return register(parse(RegisterBody, req.body ?? {}, 400), mpinId);
   });
 
   app.get('/signature/:mpinId', limit(perMinute), async (req) => {
     const { mpinId } = parse(MpinIdParam, req.params, 400);
-    return rps.signature(mpinId, parse(SignatureQuery, req.query, 400).regOTT);
+    const share = await rps.signature(mpinId, parse(SignatureQuery, req.query, 400).regOTT);
+    await rps.deviceKeys.keep(mpinId);
+    return share;
   });
 
   app.post('/setupDone/:mpinId', async (req, reply) => {
@@ -97,15 +106,21 @@ export async function registerRpsPublic(app: FastifyInstance, rps: Rps): Promise
     rps.mobileAuthenticate(parse(MpinResponseBody, req.body ?? {}, 400).mpinResponse.authOTT.toLowerCase()),
   );
 
-  app.post('/getAccessNumber', limit(perMinute), async () => rps.getAccessNumber());
-  // the PC polls every 3 s: 20 a minute per page, so allow a few pages per address
-  app.post('/access', limit(perMinute * 2), async (req) =>
-    rps.accessStatus(parse(WebOttBody, req.body ?? {}, 400).webOTT),
-  );
+  // the computer that asks for a number is recorded with it, for the phone to show (pc-context.ts)
+  const pcOf = (req: FastifyRequest) => ({ userAgent: req.headers['user-agent'], ip: req.ip });
+  app.post('/getAccessNumber', limit(perMinute), async (req) => rps.getAccessNumber(pcOf(req)));
+  // a PC polls every 3 s (20 a minute per page), or long-polls (fewer), so allow a few pages per address
+  app.post('/access', limit(perMinute * 2), async (req, reply) => {
+    const body = parse(AccessBody, req.body ?? {}, 400);
+    if (body.wait === undefined) return rps.accessStatus(body.webOTT);
+    const gone = new AbortController();
+    reply.raw.on('close', () => gone.abort()); // the PC went away: stop holding its request
+    return rps.waitForAccess(body.webOTT, body.status, body.wait, gone.signal);
+  });
   app.post('/accessnumber', limit(perMinute * 2), async (req) =>
     rps.accessV1(parse(WebOttBody, req.body ?? {}, 400).webOTT),
   );
-  app.post('/getQrUrl', limit(perMinute), async () => rps.getQrUrl());
+  app.post('/getQrUrl', limit(perMinute), async (req) => rps.getQrUrl(pcOf(req)));
   app.get('/mobileConfig', async (_req, reply) =>
     reply.code(404).send({ version: '0.3', message: 'Native mobile apps are not configured on this server' }),
   );

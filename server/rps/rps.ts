@@ -4,25 +4,16 @@
  * public-routes.ts and private-routes.ts put it on HTTP. All state lives in Storage, so a restart
  * loses nothing but in-flight waits.
  *
- * Two rules beyond Milagro's: an access-number record changes only when a sign-in with it has succeeded (a pass 2
- * or a codeStatus naming a number leaves it alone, so nobody can take over someone else's number or make the PC
- * show their name); and revocation is asked at every step that leads to a sign-in (time permit, pass 2, the
- * phone's /rps/authenticate), not only when a permit is issued.
+ * Two rules beyond Milagro's: an access number is spent only by a sign-in that succeeded with it (a pass 2 naming
+ * it leaves it alone, so nobody can take over someone else's number; the PC-side steps that may otherwise change
+ * it, a proven "user" and a refusal, are in access-numbers.ts); and revocation is asked at every step that leads to
+ * a sign-in (time permit, pass 2, the phone's /rps/authenticate), not only when a permit is issued.
  */
 import { z } from 'zod';
-import {
-  buildMpinId,
-  epochDay,
-  fromHex,
-  generateAccessNumber,
-  mpin,
-  parseMpinId,
-  toHex,
-  type MpinId,
-} from '../../lib/mpin/index.ts';
+import { buildMpinId, epochDay, fromHex, mpin, parseMpinId, toHex, type MpinId } from '../../lib/mpin/index.ts';
 import type { ServerContext } from '../context.ts';
 import type { DtaClient } from '../dta/dta-client.ts';
-import type { Kind, RecordKinds } from '../storage/types.ts';
+import type { Kind } from '../storage/types.ts';
 import { waitUntil } from '../storage/wait.ts';
 import { HttpError } from '../util/errors.ts';
 import { FetchJsonError, fetchJson } from '../util/fetch-json.ts';
@@ -31,6 +22,8 @@ import { randomHex } from '../util/random.ts';
 import { isoSeconds, pythonIso } from '../util/time.ts';
 import { randomInt } from '../../lib/mpin/random.ts';
 import { createPass2Verifier, type Pass2Verifier } from '../verify/pass2-verifier.ts';
+import { createAccessNumbers } from './access-numbers.ts';
+import { createDeviceKeys } from './device-keys.ts';
 
 export interface RpsDeps {
   dta1: () => DtaClient;
@@ -53,12 +46,12 @@ const LOGOUT_URL = '/logout';
 const VerifyReply = z.object({ forceActivate: z.boolean().optional().default(false) }).optional();
 const hashOf = (id: MpinId) => toHex(mpin.hashId(id.bytes));
 
-export type AccessRecord = RecordKinds['access'];
-
 export function createRps(ctx: ServerContext, deps: RpsDeps) {
   const { storage, config, credentials, now } = ctx;
   const key = credentials.app_key;
   let verifier: Promise<Pass2Verifier> | undefined;
+  /** The checkers once running: pass 1 tells them a pass 2 is coming, so that they can batch it with others. */
+  let running: Pass2Verifier | undefined;
   const waits = new Set<AbortController>();
   let lastPurge = now();
 
@@ -86,11 +79,12 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
   function getVerifier() {
     verifier ??= (async () => {
       const [a, b] = await Promise.all([deps.dta1().serverSecretShare(), deps.dta2().serverSecretShare()]);
-      return createPass2Verifier({
+      const checkers = createPass2Verifier({
         serverSecret: mpin.recombineG2(fromHex(a), fromHex(b)),
         workers: config.VERIFY_WORKERS,
         batch: config.BATCH_VERIFY,
       });
+      return (running = checkers);
     })().catch((e) => {
       verifier = undefined;
       throw e;
@@ -271,6 +265,15 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     }
   }
 
+  /** Whether the relying party lets the identity sign in now; false when revoked or when it cannot be asked. */
+  const permitted = (mpinIdHex: string) =>
+    callPermitHook(mpinIdHex).then(
+      () => true,
+      () => false,
+    );
+  const deviceKeys = createDeviceKeys(storage);
+  const numbers = createAccessNumbers(ctx, { deviceKeys, permitted });
+
   /** GET /rps/timePermit/<mpinId>: today's share from the first D-TA (cached), and what the client needs for the second. */
   async function timePermit(mpinIdHex: string) {
     const id = identity(mpinIdHex);
@@ -312,6 +315,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
       { u: body.U.toLowerCase(), ut: body.UT?.toLowerCase() ?? null, y },
       now() + PASS1_LIFETIME_MS,
     );
+    running?.expect();
     return { y, pass: 1, message: 'OK', version: '0.3' };
   }
 
@@ -502,89 +506,6 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     }
   }
 
-  /** A live access record under a fresh wid from `draw`, and the PC's polling handle for it. */
-  async function newAccess(draw: () => string) {
-    const ttl = config.ACCESS_NUMBER_TTL_SECONDS;
-    const start = now();
-    const expires = start + (ttl + config.ACCESS_NUMBER_GRACE_SECONDS) * 1000;
-    const webOTT = randomHex(16);
-    const record: AccessRecord = {
-      webOTT,
-      status: 'new',
-      userId: '',
-      authOTT: '',
-      authStatus: 0,
-      message: '',
-      logoutURL: '',
-      logoutData: null,
-      browserReady: false,
-      used: false,
-    };
-    for (let i = 0; i < 100; i++) {
-      const wid = draw();
-      if (await storage.insert('access', wid, record, expires)) {
-        await storage.put('webott', webOTT, { wid }, expires);
-        return { wid, webOTT, ttlSeconds: ttl, localTimeStart: start, localTimeEnd: start + ttl * 1000 };
-      }
-    }
-    throw new HttpError(503, 'No access number available; try again');
-  }
-
-  /** POST /rps/getAccessNumber: a fresh number, unique among live ones, and the PC's polling handle. */
-  async function getAccessNumber() {
-    const rules = {
-      digits: config.ACCESS_NUMBER_USE_CHECKSUM ? 7 : 6,
-      useCheckSum: config.ACCESS_NUMBER_USE_CHECKSUM,
-      cSum: 1,
-    };
-    const { wid, ...rest } = await newAccess(() => generateAccessNumber(rules));
-    return { accessNumber: wid, ...rest };
-  }
-
-  /** POST /rps/getQrUrl (Milagro's native-app variant): the same record under a random 32-hex id, in a URL for a QR code. */
-  async function getQrUrl() {
-    const { wid, ...rest } = await newAccess(() => randomHex(16));
-    return { qrUrl: `${ctx.publicUrl}/#${wid}`, ...rest };
-  }
-
-  async function accessByWebOtt(webOTT: string) {
-    const wid = (await storage.get('webott', webOTT.toLowerCase()))?.wid;
-    return wid ? await storage.get('access', wid) : undefined;
-  }
-
-  /** POST /rps/access (v2): always 200, with the state of the PC's access number. */
-  async function accessStatus(webOTT: string) {
-    const a = await accessByWebOtt(webOTT);
-    if (!a) return { status: 'expired', statusCode: 0, userId: '', redirectURL: '', authOTT: '' };
-    const authenticated = a.status === 'authenticate' && a.authStatus === 200;
-    return {
-      status: authenticated ? 'authenticate' : a.status,
-      statusCode: 0,
-      userId: a.userId,
-      redirectURL: '',
-      authOTT: authenticated ? a.authOTT : '',
-    };
-  }
-
-  /** POST /rps/accessnumber (v1): 200 {authOTT} once the phone signed in, 401 while pending, 404 when unknown. */
-  async function accessV1(webOTT: string) {
-    const a = await accessByWebOtt(webOTT);
-    if (!a) throw new HttpError(404, 'Unknown or expired access number');
-    if (a.status !== 'authenticate' || a.authStatus !== 200) throw new HttpError(401, 'Not authenticated yet');
-    return { authOTT: a.authOTT };
-  }
-
-  /**
-   * POST /rps/codeStatus (Milagro's native apps): 400 unless the number is live. In Milagro, `status: "user"` makes
-   * the PC show "Authenticating user: X"; here it changes nothing, because nothing proves who sent it (anyone could
-   * put any name on anyone's PC). The PC shows the user once the sign-in succeeded.
-   */
-  async function codeStatus(body: { status: 'wid' | 'user'; wid: string; userId?: string }) {
-    const live = await storage.get('access', body.wid);
-    if (!live || live.used) throw new HttpError(400, 'Invalid or expired access number');
-    return body.status === 'wid' ? { PrerollId: '', AppName: 'M-Pin demo', AppLogoUrl: '' } : { Status: 'OK' };
-  }
-
   return {
     rateLimitPerMinute: config.RATE_LIMIT_PER_MINUTE,
     clientSettings,
@@ -597,15 +518,14 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     mobileAuthenticate,
     authenticate,
     loginResult,
-    getAccessNumber,
-    getQrUrl,
-    accessStatus,
-    accessV1,
-    codeStatus,
+    ...numbers,
+    deviceKeys,
     async close() {
+      numbers.closeAccessNumbers();
       for (const w of waits) w.abort();
       const checkers = verifier;
       verifier = undefined;
+      running = undefined;
       await checkers?.then((v) => v.close()).catch(() => undefined);
     },
   };

@@ -19,6 +19,9 @@ const mobileFlag = z
   .union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])])
   .transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0));
 
+/** A client's device key (device-keys.ts): 32 random bytes, lower-case hex. */
+const deviceKey = z.string().regex(/^[0-9a-f]{64}$/, 'deviceKey must be 64 lower-case hex digits');
+
 export const RegisterBody = z.object({
   // checked before the trim: a trailing newline is refused, not quietly dropped
   userId: storedText(254, 'userId').trim().pipe(z.string().min(1, 'userId is required')),
@@ -27,6 +30,7 @@ export const RegisterBody = z.object({
   // passed on to the relying party's hook and never stored or shown, so any text Milagro clients send is fine
   userData: z.string().max(1024).optional().default(''),
   regOTT: hex(16).optional(),
+  deviceKey: deviceKey.optional(),
 });
 
 export const Pass1Body = z.object({
@@ -53,6 +57,12 @@ export const MpinResponseBody = z.object({
 
 export const WebOttBody = z.object({ webOTT: hex(16) });
 
+/** POST /rps/access: Milagro's `{webOTT}`, and for a long-poll how long to hold it and the state the PC has. */
+export const AccessBody = WebOttBody.extend({
+  wait: z.number().min(1).max(25).optional(),
+  status: z.enum(['new', 'user', 'refused', 'authenticate', 'expired']).optional().default('new'),
+});
+
 export const ActivateBody = z.object({ activateKey: hex(32) });
 
 // the relying party's values are kept on the access number and handed to the phone
@@ -70,8 +80,18 @@ export const LoginResultBody = z.object({
   logoutURL,
   logoutData,
 });
-export const CodeStatusBody = z.object({
-  status: z.enum(['wid', 'user']),
-  wid: z.string().regex(/^(?:[0-9]{6,16}|[0-9a-f]{32})$/, 'wid must be an access number'),
-  userId: storedText(254, 'userId').optional(),
-});
+const wid = z.string().regex(/^(?:[0-9]{6,16}|[0-9a-f]{32})$/, 'wid must be an access number');
+/**
+ * `wid`: the check at "Next"; `refused`: "This wasn't me"; `user`: Milagro's `{userId}`, and this project's proof of
+ * it, the identity and the device key it registered with (device-keys.ts).
+ */
+export const CodeStatusBody = z.discriminatedUnion('status', [
+  z.object({ status: z.enum(['wid', 'refused']), wid }),
+  z.object({
+    status: z.literal('user'),
+    wid,
+    userId: storedText(254, 'userId').optional(),
+    mpinId: mpinIdHex.optional(),
+    deviceKey: deviceKey.optional(),
+  }),
+]);

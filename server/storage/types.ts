@@ -5,6 +5,8 @@
  * implementing these few methods. The SQLite implementation (sqlite.ts) is the embedded default.
  */
 
+import type { PcContext } from '../rps/pc-context.ts';
+
 /** Every kind of record the server keeps, with the shape of its value. */
 export interface RecordKinds {
   /** PUT /rps/user until the signature is fetched (single use). */
@@ -24,7 +26,8 @@ export interface RecordKinds {
   /** An access number (keyed by the number), and its poll handle (webOTT → number). */
   access: {
     webOTT: string;
-    status: 'new' | 'user' | 'authenticate';
+    /** 'user': a proven identity is signing in (userId); 'refused': "This wasn't me" on the phone (also used). */
+    status: 'new' | 'user' | 'refused' | 'authenticate';
     userId: string;
     authOTT: string;
     /** The phone's result: 200, 401, 410… 0 while pending. */
@@ -34,12 +37,19 @@ export interface RecordKinds {
     logoutData: Record<string, string> | null;
     browserReady: boolean;
     used: boolean;
+    /** The computer that asked for the number, told to the phone at its check (absent on older records). */
+    pc?: PcContext;
   };
   webott: { wid: string };
   /** Wrong PINs in a row, per mpin_id; never expires. */
   attempts: { count: number };
   /** Revoked user ids and mpin_ids (key), with when and why. */
   revoked: { reason: string };
+  /**
+   * The RPS's device key of an identity, per mpin_id: SHA-256 of the key the client sent at registration, pending
+   * (expiring with the registration) until the client fetched its share, then kept. It proves a "user" claim.
+   */
+  devicekey: { hash: string; registered: boolean };
   /** Registered devices, per mpin_id: the RP's record of device names (setDeviceName). */
   device: { userId: string; deviceName: string; mobile: 0 | 1 };
   /** The first D-TA's time permits cached by the RPS, key `${hashMpinId}/${day}`. */
