@@ -1,12 +1,13 @@
-// Shared steps of the browser tests that walk the M-Pin guide: the real server, the PC browser, the guide's buttons
-// and fields found by their words and labels, the mailbox's activation link, and clicks into the extension's closed
-// shadow root. Used by the Chromium and Firefox guide tests.
+// Shared steps of the browser tests that walk the M-Pin guide, the same in every browser: the real server, the
+// guide's buttons and fields found by their words and labels, the mailbox's activation link, the PC's access number,
+// a counting proxy. What differs between browsers is in browsers.mjs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import puppeteer from 'puppeteer-core';
 import { register } from 'tsx/esm/api';
-import { builtExtension, CHROMIUM_FLAGS } from './helpers.mjs';
+import { clickInClosedShadowRoot, launchPlainBrowser, snapshotBuild } from './browsers.mjs';
+
+export { clickInClosedShadowRoot };
 
 register();
 const { startServer } = await import('../../server/app.ts');
@@ -31,38 +32,11 @@ export async function startGuideServer(env = {}) {
   };
 }
 
-/** The "PC": a plain Chromium without the extension. */
-export async function launchPc() {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-pc-'));
-  const browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: CHROMIUM_FLAGS,
-    userDataDir,
-  });
-  return {
-    browser,
-    async close() {
-      await browser.close();
-      fs.rmSync(userDataDir, { recursive: true, force: true });
-    },
-  };
-}
+/** The "PC": a plain browser without the extension (Chromium unless `kind` says otherwise). */
+export const launchPc = (kind = 'chromium') => launchPlainBrowser(kind);
 
-/**
- * A copy of the Chrome build whose manifest also grants http://127.0.0.1/* at install. Chrome's permission prompt
- * (permissions.request for a service's host) cannot be answered by automation; with the host granted, the request
- * resolves at once, as it does for a user who said yes. Everything else is the build as shipped.
- */
-export function chromeBuildWithHostGranted() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mpin-ext-'));
-  fs.cpSync(builtExtension('chrome-mv3'), dir, { recursive: true });
-  const manifestFile = path.join(dir, 'manifest.json');
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
-  manifest.host_permissions = [...(manifest.host_permissions ?? []), 'http://127.0.0.1/*'];
-  fs.writeFileSync(manifestFile, JSON.stringify(manifest));
-  return dir;
-}
+/** A snapshot of the Chrome build whose manifest also grants http://127.0.0.1/* at install (browsers.mjs). */
+export const chromeBuildWithHostGranted = () => snapshotBuild('chromium', { grantHost: true });
 
 export /** Waits for `pattern` in the page's text; on time-out the error says what the page showed instead. */
 async function waitForText(page, pattern, timeout = 20_000) {
@@ -77,11 +51,11 @@ async function waitForText(page, pattern, timeout = 20_000) {
     throw new Error(`waited for ${pattern} but the page shows: ${shown.slice(0, 400)}`, { cause: e });
   }
 }
-export /** Clicks the enabled button whose text is exactly `text` (the guide's words). */
-async function click(page, text) {
+/** Finds the enabled button whose text is exactly `text` (the guide's words); on time-out says what the page shows. */
+async function enabledButton(page, text) {
   try {
-    await page.waitForFunction(
-      (t) => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === t && !b.disabled),
+    return await page.waitForFunction(
+      (t) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === t && !b.disabled),
       { timeout: 20_000 },
       text,
     );
@@ -89,12 +63,19 @@ async function click(page, text) {
     const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?');
     throw new Error(`no enabled button "${text}"; the page shows: ${shown.slice(0, 400)}`, { cause: e });
   }
-  await page.evaluate(
-    (t) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === t && !b.disabled).click(),
-    text,
-  );
 }
-export /** Types into the input whose label matches `pattern`. */
+
+export /** Clicks the enabled button whose text is exactly `text` (the guide's words). */
+async function click(page, text) {
+  await (await enabledButton(page, text)).evaluate((b) => b.click());
+}
+
+export /** Clicks the enabled button `text` with the real mouse: a user gesture, as permissions.request needs. */
+async function realClick(page, text) {
+  await (await enabledButton(page, text)).asElement().click();
+}
+
+export /** Replaces the value of the input whose label (or aria-label) matches `pattern` with `value`, typed. */
 async function fill(page, pattern, value) {
   const handle = await page.waitForFunction(
     (src) =>
@@ -106,65 +87,43 @@ async function fill(page, pattern, value) {
     { timeout: 20_000 },
     pattern.source,
   );
-  await handle.asElement().click({ clickCount: 3 });
+  // Emptied as the user's own deletion would (an input event), since WebDriver BiDi's triple click selects nothing.
+  await handle.evaluate((i) => {
+    i.value = '';
+    i.dispatchEvent(new Event('input', { bubbles: true }));
+  });
   await handle.asElement().type(value);
 }
 
-export /**
- * Clicks the button with text `text` inside the page's closed shadow roots (the extension's in-page offer). Page
- * scripts cannot reach into a closed root; the DevTools protocol can, which is how a test plays the user's click.
- */
-async function clickInClosedShadowRoot(page, text) {
-  const client = await page.createCDPSession();
-  try {
-    for (let i = 0; i < 100; i++) {
-      const { root } = await client.send('DOM.getDocument', { depth: -1, pierce: true });
-      const stack = [root];
-      while (stack.length) {
-        const node = stack.pop();
-        const label = (node.children ?? [])
-          .filter((c) => c.nodeType === 3)
-          .map((c) => c.nodeValue)
-          .join('')
-          .trim();
-        if (node.nodeName === 'BUTTON' && label === text) {
-          const { model } = await client.send('DOM.getBoxModel', { nodeId: node.nodeId });
-          const [x1, y1, , , x3, y3] = model.content;
-          await page.mouse.click((x1 + x3) / 2, (y1 + y3) / 2);
-          return;
-        }
-        stack.push(
-          ...(node.children ?? []),
-          ...(node.shadowRoots ?? []),
-          ...(node.contentDocument ? [node.contentDocument] : []),
-        );
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`no button "${text}" in the page's shadow roots`);
-  } finally {
-    await client.detach();
-  }
+/** Every activation link mailed to `to` so far, newest first, from the server's built-in mailbox. */
+export async function activationLinks(base, to) {
+  const mails = await (await fetch(`${base}/mailbox.json`)).json();
+  return mails
+    .filter((m) => m.to === to)
+    .map((m) => m.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0])
+    .filter(Boolean);
 }
 
-/** The newest activation link mailed to `to`, from the server's built-in mailbox. */
-export async function mailboxLink(base, to) {
+/** The newest activation link mailed to `to` that is not in `seen` (links of earlier registrations); waits for it. */
+export async function mailboxLink(base, to, seen = []) {
   for (let i = 0; i < 100; i++) {
-    const mails = await (await fetch(`${base}/mailbox.json`)).json();
-    const link = mails.find((m) => m.to === to)?.text.match(/https?:\/\/\S+\/mpinActivate\?\S+/)?.[0];
+    const link = (await activationLinks(base, to)).find((l) => !seen.includes(l));
     if (link) return link;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`no activation mail to ${to}`);
+  throw new Error(`no new activation mail to ${to}`);
 }
 
-/** The PC opens the newest activation link mailed to `to` and presses "Confirm and activate". */
-export async function activateOnPc(pcBrowser, base, to, shot) {
+/**
+ * The PC opens the newest activation link mailed to `to` (not one in `seen`) and presses "Confirm and activate";
+ * `onConfirmed(page)` sees the page that says so.
+ */
+export async function activateOnPc(pcBrowser, base, to, onConfirmed, seen = []) {
   const page = await pcBrowser.newPage();
-  await page.goto(await mailboxLink(base, to));
+  await page.goto(await mailboxLink(base, to, seen));
   await click(page, 'Confirm and activate');
   await waitForText(page, /confirmed|activated/);
-  if (shot) await shot(page);
+  if (onConfirmed) await onConfirmed(page);
   await page.close();
 }
 

@@ -126,14 +126,22 @@ export async function launchFirefox(extDir, { prefs = {} } = {}) {
 
 /**
  * Open an extension page in Firefox. Puppeteer never sees navigations to moz-extension:// pages (goto would time
- * out although the page loads), so the navigation is not awaited; wait for `selector` in the page instead.
+ * out although the page loads), so the navigation is not awaited (its time-out is ignored); wait for `selector` in
+ * the page instead. A query made while the tab is still switching from about:blank can fail with a protocol error
+ * (the old document is gone): such a failure is asked again, a missing element is waited for.
  */
 export async function openFirefoxExtensionPage(browser, url, selector) {
   const page = await browser.newPage();
-  const navigation = page.goto(url, { timeout: 2_000 }).catch(() => {});
-  await page.waitForSelector(selector, { timeout: 20_000 });
-  await navigation;
-  return page;
+  page.goto(url, { timeout: 2_000 }).catch(() => {});
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const found = await page
+      .evaluate((u, s) => location.href === u && document.querySelector(s) !== null, url, selector)
+      .catch(() => false);
+    if (found) return page;
+    if (Date.now() > deadline) throw new Error(`${url} never showed ${selector}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function closeAndRemove(browser, userDataDir) {
