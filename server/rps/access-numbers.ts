@@ -51,8 +51,8 @@ const APP_NAME = 'M-Pin demo';
 
 export function createAccessNumbers(ctx: ServerContext, deps: AccessNumberDeps) {
   const { storage, config, now } = ctx;
-  /** The held long-polls, ended when the server closes. */
-  const held = new Set<AbortController>();
+  /** The held long-polls and their answers: ended, and answered, when the server closes. */
+  const held = new Map<AbortController, Promise<unknown>>();
 
   /** A live access record under a fresh wid from `draw`, with who asked for it, and the PC's polling handle. */
   async function newAccess(draw: () => string, from: Requester) {
@@ -140,15 +140,15 @@ export function createAccessNumbers(ctx: ServerContext, deps: AccessNumberDeps) 
     const ms = Math.min(seconds * 1000, (ends ?? now()) - now());
     if (wid === undefined || ms <= 0) return accessStatus(webOTT);
     const closing = new AbortController();
-    held.add(closing);
+    const stop = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
+    const moved = async () => (await accessStatus(webOTT)).status !== seen;
+    const answer = waitUntil(storage, 'access', wid, moved, ms, stop).then(() => accessStatus(webOTT));
+    held.set(closing, answer);
     try {
-      const stop = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
-      const moved = async () => (await accessStatus(webOTT)).status !== seen;
-      await waitUntil(storage, 'access', wid, moved, ms, stop);
+      return await answer;
     } finally {
       held.delete(closing);
     }
-    return accessStatus(webOTT);
   }
 
   /** POST /rps/accessnumber (v1): 200 {authOTT} once the phone signed in, 401 while pending, 404 when unknown or refused. */
@@ -247,9 +247,14 @@ export function createAccessNumbers(ctx: ServerContext, deps: AccessNumberDeps) 
     waitForAccess,
     accessV1,
     codeStatus,
-    /** Ends the held long-polls: each answers the state it has. */
-    closeAccessNumbers() {
-      for (const c of held) c.abort();
+    /**
+     * Ends the held long-polls, each answering the state it has, before the listener closes its connections (it
+     * cuts them, server/util/http.ts): resolves once the answers are on their way.
+     */
+    async closeAccessNumbers() {
+      for (const closing of held.keys()) closing.abort();
+      await Promise.allSettled([...held.values()]);
+      await new Promise((resolve) => setImmediate(resolve)); // the routes write what the handlers returned
     },
   };
 }

@@ -521,7 +521,7 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
     ...numbers,
     deviceKeys,
     async close() {
-      numbers.closeAccessNumbers();
+      await numbers.closeAccessNumbers();
       for (const w of waits) w.abort();
       const checkers = verifier;
       verifier = undefined;
