@@ -2,7 +2,8 @@
  * The demo site's phone pages: "Setup your phone" (`/setup-phone`, the site's URL as a QR code for M-Pin
  * Authenticator to add) and "Sign in with Phone" (`/phone-login`, the PC side of an access-number sign-in). The
  * access-number page is a skeleton that the bundled phone-login.js (server/web/phone-login.ts) fills in: it gets a
- * number from the RPS, shows it with a countdown and polls until the phone has signed in. Markup: PINPAD.md.
+ * number from the RPS, shows it with a countdown and long-polls until the phone has signed in ("Authenticating user
+ * …" on the way) or refused. Markup: PINPAD.md.
  */
 import type { FastifyInstance } from 'fastify';
 import QRCode from 'qrcode';

@@ -1,8 +1,11 @@
 /**
  * "Sign in with Phone" (docs/protocol.md §6.5, PC side): get an access number, show it with a countdown of the
- * seconds left, and wait for the phone (waitForPhone: it polls the RPS every 3 s with the webOTT); when the phone has
- * signed in, hand the authOTT to the relying party (/mpinAuthenticate) and open the protected page; when the number
- * expires, offer a new one. Every RPS call goes through the zod-checked client of lib/rps (server/web/rps.ts).
+ * seconds left, and wait for the phone (waitForPhone: a long-poll of the RPS with the webOTT, answered as soon as the
+ * number's state changes; every 3 s against a server that answers at once). It shows "Authenticating user …" once a
+ * phone has proven who is signing in; when the phone has signed in, it hands the authOTT to the relying party
+ * (/mpinAuthenticate) and opens the protected page; when the phone refused ("This wasn't me") or the number
+ * expired, it stops and offers a new one. Every RPS call goes through the zod-checked client of lib/rps
+ * (server/web/rps.ts).
  * Markup: server/rpa/phone-login.ts (GET /phone-login), documented in server/rpa/PINPAD.md.
  */
 import './zod-jitless.ts';
@@ -10,6 +13,9 @@ import type { RpsClient } from '../../lib/rps/client.ts';
 import { byId, sleep, statusLine } from './page.ts';
 import { SIGN_IN_REFUSED, connectToRps, isUnreachable, reasonOf, statusOf } from './rps.ts';
 
+/** How long the server may hold each poll (its maximum). */
+const HOLD_SECONDS = 25;
+/** A poll that came back sooner with nothing new was not held (Milagro's RPS): the next one waits this long. */
 const POLL_MS = 3000;
 /** When the RPS does not say how long a number lives (Milagro's own default is 300 s; this server's 99 s). */
 const DEFAULT_TTL_SECONDS = 99;
@@ -21,9 +27,10 @@ const progressEl = byId<HTMLProgressElement>('access-number-progress');
 const newButton = byId<HTMLButtonElement>('access-number-new');
 const say = statusLine(byId('phone-login-status'));
 
-type State = 'loading' | 'waiting' | 'user' | 'authenticating' | 'expired' | 'error' | 'done';
-/** How the wait for the phone ended: signed in (with the authOTT), expired, or replaced by a newer number. */
-type Outcome = { kind: 'signed-in'; authOTT: string } | { kind: 'expired' } | { kind: 'replaced' };
+type State = 'loading' | 'waiting' | 'user' | 'authenticating' | 'expired' | 'refused' | 'error' | 'done';
+/** How the wait for the phone ended: signed in (with the authOTT), refused or expired, or replaced by a newer number. */
+type Outcome =
+  { kind: 'signed-in'; authOTT: string } | { kind: 'expired' } | { kind: 'refused' } | { kind: 'replaced' };
 
 let rps: RpsClient;
 /** Bumped for every new access number: the loops of an older one stop. */
@@ -31,9 +38,9 @@ let generation = 0;
 
 function setState(state: State): void {
   root.dataset.mpinState = state;
-  const offerNew = state === 'expired' || state === 'error';
+  const offerNew = state === 'expired' || state === 'refused' || state === 'error';
   newButton.hidden = !offerNew;
-  root.classList.toggle('is-expired', state === 'expired');
+  root.classList.toggle('is-dead', state === 'expired' || state === 'refused');
   if (offerNew) newButton.focus();
 }
 
@@ -60,24 +67,31 @@ function startCountdown(gen: number, end: number, finished: () => boolean): void
 }
 
 /**
- * Polls the state of the number until the phone has signed in, the number has expired (one last poll after its
- * end, Milagro's lastRequestDelay), or a newer number replaced it. A poll that fails is tried again at the next round.
+ * Waits for the number's state to change, poll after poll, until the phone has signed in, refused, the number has
+ * expired (one last poll after its end, Milagro's lastRequestDelay), or a newer number replaced it. Each poll asks
+ * the server to hold it until the state differs from the one seen; a poll that fails, or that a server answered at
+ * once with nothing new, is followed by a pause.
  */
 async function waitForPhone(webOTT: string, gen: number, end: number): Promise<Outcome> {
+  let seen = 'new';
   let last = false;
   for (;;) {
-    await sleep(POLL_MS);
-    if (gen !== generation) return { kind: 'replaced' };
-    const state = await rps.accessStatus(webOTT).catch(() => undefined);
+    const asked = Date.now();
+    const state = await rps.accessStatus(webOTT, { seconds: HOLD_SECONDS, status: seen }).catch(() => undefined);
     if (gen !== generation) return { kind: 'replaced' };
     if (state?.status === 'expired') return { kind: 'expired' };
+    if (state?.status === 'refused') return { kind: 'refused' };
     if (state?.status === 'authenticate' && state.authOTT) return { kind: 'signed-in', authOTT: state.authOTT };
     if (state?.status === 'user' && state.userId && root.dataset.mpinState !== 'user') {
       setState('user');
-      say(`Authenticating user: ${state.userId}`);
+      say(`Authenticating user ${state.userId} …`);
     }
     if (last) return { kind: 'expired' };
     if (Date.now() >= end) last = true;
+    const news = state !== undefined && state.status !== seen;
+    if (state) seen = state.status;
+    if (!news && Date.now() - asked < POLL_MS) await sleep(POLL_MS);
+    if (gen !== generation) return { kind: 'replaced' };
   }
 }
 
@@ -96,10 +110,21 @@ async function finish(authOTT: string, gen: number): Promise<void> {
   location.assign(root.dataset.mpinSuccessUrl ?? '/protected');
 }
 
-function expired(): void {
-  setState('expired');
+/** The number can no longer be used: its countdown shows 0. */
+function stopCountdown(): void {
   countdownEl.textContent = '0';
   progressEl.value = 0;
+}
+
+function refused(): void {
+  setState('refused');
+  stopCountdown();
+  say('The sign-in was refused on the phone.', 'error');
+}
+
+function expired(): void {
+  setState('expired');
+  stopCountdown();
   say('The access number has expired.', 'error');
 }
 
@@ -130,6 +155,7 @@ async function run(): Promise<void> {
   const outcome = await waitForPhone(webOTT, gen, end);
   done = true;
   if (outcome.kind === 'expired') expired();
+  if (outcome.kind === 'refused') refused();
   if (outcome.kind === 'signed-in') await finish(outcome.authOTT, gen);
 }
 
