@@ -2,7 +2,17 @@
  * `npm run bench:server`: complete sign-ins over HTTP against the reference server, at 1, 10 and 50 concurrent
  * clients: time permit (both D-TA shares), pass 1, pass 2 and the relying party's /mpinAuthenticate, each
  * client with its own registered identity. Reports sign-ins per second and latency percentiles, and this process's
- * own CPU share: the load generator's crypto (lib/mpin) competes with the server for the same cores.
+ * own CPU share: the load generator competes with the server for the same cores. A second table gives the CPU per
+ * sign-in of the load generator and of the server (its event loop, and all its threads; bench/process-cpu.ts),
+ * which moves much less than sign-ins per second when others share the machine.
+ *
+ * The load generator (bench/sign-in-device.ts) sends exactly the requests and values the browser's PIN pad does,
+ * each sign-in with a fresh random x, but prepares before each level's timed window what does not depend on the
+ * server's challenge: per identity the fixed-base tables of H(ID), of H(ID) + H_T(date, ID) and of SEC, and a pool of
+ * pass-1 values (x, U = x·H(ID), UT = x·(H(ID) + H_T)), each used once. In the window it only recombines the time
+ * permit it fetched and computes V = −(x + y)·SEC: it takes a few ms of CPU per sign-in instead of about 19, so
+ * that the cores go to the server. An untimed warm-up signs every identity in once first (the server fetches its
+ * secret shares and starts its checkers, the RPS fetches each identity's run of time permits from the first D-TA).
  *
  * It starts the servers itself (child processes, temporary DATA_DIR, no activation e-mail, no rate limit: one
  * address would otherwise be throttled) and runs the same load once per configuration, in one run:
@@ -11,34 +21,60 @@
  * - with BENCH_PROCESSES (e.g. "1,2"), that many server processes on one throwaway PostgreSQL (DATABASE_URL), the
  *   clients spread over them round-robin, with the ratio of the last to the first.
  * Environment: BENCH_URL (running servers instead, comma-separated: the clients are spread over them),
- * BENCH_SECONDS (per level, default 10), BENCH_LEVELS (default "1,10,50"), BENCH_MODES (default "off,on"),
- * BENCH_PROCESSES.
+ * BENCH_SECONDS (per level, default 10), BENCH_LEVELS (default "1,10,50"), BENCH_MODES (default "off,on"; a mode
+ * may add variables, e.g. "off,on/VERIFY_WORKERS=1,on/VERIFY_WORKERS=2"), BENCH_PROCESSES, BENCH_POOL_RATE
+ * (sign-ins per second the pools are sized for, default 400), BENCH_PROFILE_DIR (CPU profiles of the timed windows,
+ * server and load generator: bench/profile-window.mjs).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { fromHex, mpin, toHex } from '../lib/mpin/index.ts';
+import { defaultWorkers } from '../server/verify/pass2-verifier.ts';
+import { processCpu } from './process-cpu.ts';
+import { startProfile, stopProfile } from './profile-window.mjs';
+import { Device, Session, type Settings } from './sign-in-device.ts';
 import { startTestPostgres } from '../tests/support/postgres.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const levels = (process.env.BENCH_LEVELS ?? '1,10,50').split(',').map(Number);
+const profileDir = process.env.BENCH_PROFILE_DIR;
+/** With BENCH_PROFILE_DIR, each server process loads profile-window.mjs: a CPU profile of every timed window. */
+const serverNodeFlags = profileDir
+  ? ['--import', join(dirname(fileURLToPath(import.meta.url)), 'profile-window.mjs')]
+  : [];
+/**
+ * Sign-ins per second that each level's pools of prepared pass-1 values are sized for (split over its clients);
+ * a client whose pool runs dry computes the rest on the spot, which the table's note reports.
+ */
+const POOL_RATE = Number(process.env.BENCH_POOL_RATE ?? 400);
 const MODES: Record<string, Record<string, string>> = {
   off: { BATCH_VERIFY: 'off', VERIFY_WORKERS: '0' },
   on: {},
 };
 
+/** A BENCH_MODES entry: `off`, `on`, or either with variables of its own, e.g. `on/VERIFY_WORKERS=2`. */
+function modeEnv(mode: string): Record<string, string> {
+  const [base, ...vars] = mode.split('/');
+  const env = MODES[base!];
+  if (!env) throw new Error(`unknown mode ${mode}: use off or on, optionally followed by /NAME=value…`);
+  return { ...env, ...Object.fromEntries(vars.map((v) => v.split('=', 2) as [string, string])) };
+}
+
 /** One server set-up to measure: where its clients go, and how to stop it. */
 interface Target {
   label: string;
   urls: string[];
+  /** The server processes' ids, for BENCH_PROFILE_DIR's start and stop signals. */
+  pids: number[];
   stop(): void;
 }
 
 function startProcess(env: Record<string, string>): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    env: { ...process.env, ...env },
+  const child = spawn(process.execPath, ['--import', 'tsx', ...serverNodeFlags, 'server/main.ts'], {
+    env: { ...process.env, ...env, ...(profileDir ? { BENCH_PROFILE_SIGNALS: '1' } : {}) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -70,68 +106,12 @@ async function startServers(label: string, count: number, extra: Record<string, 
   return {
     label,
     urls: started.map((s) => s.url),
+    pids: started.map((s) => s.child.pid!),
     stop() {
       for (const s of started) s.child.kill('SIGTERM');
       setTimeout(() => rmSync(dataDir, { recursive: true, force: true }), 500);
     },
   };
-}
-
-class Session {
-  cookie = '';
-  constructor(readonly base: string) {}
-  async json(method: string, path: string, body?: unknown): Promise<any> {
-    const res = await fetch(new URL(path, this.base + '/'), {
-      method,
-      headers: {
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...(this.cookie ? { cookie: this.cookie } : {}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const set = res.headers.getSetCookie()[0];
-    if (set) this.cookie = set.split(';')[0]!;
-    const text = await res.text();
-    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 120)}`);
-    return text ? JSON.parse(text) : null;
-  }
-}
-
-interface Identity {
-  mpinIdHex: string;
-  mpinId: Uint8Array;
-  token: Uint8Array;
-  pin: number;
-}
-
-async function enrol(base: string, settings: any, n: number): Promise<Identity> {
-  const s = new Session(base);
-  const reg = await s.json('PUT', '/rps/user', { userId: `bench${n}@example.com`, mobile: 1, deviceName: 'bench' });
-  const sig = await s.json('GET', `/rps/signature/${reg.mpinId}?regOTT=${reg.regOTT}`);
-  const cloud = await s.json('GET', settings.certivoxURL + 'clientSecret?' + sig.params);
-  const cs = mpin.recombineG1(fromHex(sig.clientSecretShare), fromHex(cloud.clientSecret));
-  const mpinId = fromHex(reg.mpinId);
-  const pin = 1000 + n;
-  return { mpinIdHex: reg.mpinId, mpinId, token: mpin.extractPin(mpinId, pin, cs), pin };
-}
-
-/** One complete browser sign-in; throws unless the relying party signed the session in. */
-async function signIn(base: string, settings: any, id: Identity): Promise<void> {
-  const s = new Session(base);
-  const local = await s.json('GET', `/rps/timePermit/${id.mpinIdHex}`);
-  const q = new URLSearchParams({
-    app_id: settings.appID,
-    mobile: '1',
-    hash_mpin_id: local.storageId,
-    signature: local.signature,
-  });
-  const cloud = await s.json('GET', `${settings.certivoxURL}timePermit?${q.toString()}`);
-  const timePermit = mpin.recombineG1(fromHex(local.timePermit), fromHex(cloud.timePermit));
-  const c1 = mpin.client1({ mpinId: id.mpinId, pin: id.pin, token: id.token, date: local.date, timePermit });
-  const p1 = await s.json('POST', '/rps/pass1', { mpin_id: id.mpinIdHex, U: toHex(c1.u), UT: toHex(c1.ut!), pass: 1 });
-  const v = mpin.client2(c1.x, fromHex(p1.y), c1.sec);
-  const p2 = await s.json('POST', '/rps/pass2', { mpin_id: id.mpinIdHex, V: toHex(v), WID: '0', OTP: false, pass: 2 });
-  await s.json('POST', settings.authenticateURL, { mpinResponse: { authOTT: p2.authOTT, version: '0.3', pass: 2 } });
 }
 
 const pct = (sorted: number[], p: number) =>
@@ -146,6 +126,13 @@ interface Row {
   errors: number;
   /** This process's CPU time over the wall time of all cores, in percent. */
   loadCpu: number;
+  /** This process's CPU time per sign-in, in ms. */
+  loadMs: number;
+  /** The server processes' CPU time per sign-in, in ms: on their event loops, and in all their threads. */
+  serverLoopMs: number;
+  serverMs: number;
+  /** Sign-ins whose pass-1 values were computed on the spot: the pool had run dry. */
+  poolMisses: number;
 }
 
 /** Measures one target at every level; clients are spread over its URLs round-robin. */
@@ -153,18 +140,29 @@ async function runTarget(target: Target): Promise<Row[]> {
   const rows: Row[] = [];
   try {
     const { urls } = target;
-    const settings = await new Session(urls[0]!).json('GET', '/rps/clientSettings');
+    const settings: Settings = await new Session(urls[0]!).json('GET', '/rps/clientSettings');
     const max = Math.max(...levels);
-    const ids: Identity[] = [];
-    for (let i = 0; i < max; i++) ids.push(await enrol(urls[i % urls.length]!, settings, i));
-    // warm-up: each process fetches its secret shares and starts its checkers on first use
-    for (const url of urls) await signIn(url, settings, ids[0]!);
+    const devices: Device[] = [];
+    for (let i = 0; i < max; i++) devices.push(await Device.enrol(urls[i % urls.length]!, settings, i));
+    // Warm-up, untimed: each process fetches its secret shares and starts its checkers on first use, and each
+    // identity's first time permit of the day has the RPS fetch a run of days from the first D-TA.
+    for (const url of urls) await devices[0]!.signIn(url, settings);
+    for (const [i, device] of devices.entries()) await device.signIn(urls[i % urls.length]!, settings);
+    devices[0]!.selfCheck();
 
     console.log(`\n${target.label}: ${seconds} s per level, Node ${process.version}\n`);
     console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors | load generator CPU |');
     console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const level of levels) {
+      for (const device of devices.slice(0, level)) {
+        device.prepare(Math.ceil((POOL_RATE * seconds) / level));
+        device.poolMisses = 0;
+      }
+      const toggleProfiles = () => profileDir && target.pids.forEach((pid) => process.kill(pid, 'SIGUSR2'));
+      toggleProfiles();
+      if (profileDir) await startProfile();
       const cpu0 = process.cpuUsage();
+      const server0 = processCpu(target.pids);
       const latencies: number[] = [];
       let errors = 0;
       const end = performance.now() + seconds * 1000;
@@ -175,7 +173,7 @@ async function runTarget(target: Target): Promise<Row[]> {
           while (performance.now() < end) {
             const start = performance.now();
             try {
-              await signIn(url, settings, ids[c]!);
+              await devices[c]!.signIn(url, settings);
               latencies.push(performance.now() - start);
             } catch (e) {
               errors++;
@@ -186,6 +184,9 @@ async function runTarget(target: Target): Promise<Row[]> {
       );
       const elapsed = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const server1 = processCpu(target.pids);
+      toggleProfiles();
+      if (profileDir) console.log(`(load generator profile: ${await stopProfile()})`);
       latencies.sort((a, b) => a - b);
       const row: Row = {
         level,
@@ -195,12 +196,24 @@ async function runTarget(target: Target): Promise<Row[]> {
         p99: pct(latencies, 99),
         errors,
         loadCpu: (100 * (cpu.user + cpu.system)) / 1e6 / (elapsed * availableParallelism()),
+        loadMs: (cpu.user + cpu.system) / 1000 / Math.max(1, latencies.length),
+        serverLoopMs: (server1.eventLoop - server0.eventLoop) / Math.max(1, latencies.length),
+        serverMs: (server1.total - server0.total) / Math.max(1, latencies.length),
+        poolMisses: devices.slice(0, level).reduce((sum, d) => sum + d.poolMisses, 0),
       };
       rows.push(row);
       console.log(
         `| ${level} | ${row.rate.toFixed(1)} | ${row.p50.toFixed(0)} | ${row.p90.toFixed(0)} | ${row.p99.toFixed(0)} | ${errors} | ${row.loadCpu.toFixed(0)} % |`,
       );
     }
+    // CPU per sign-in: steadier than sign-ins per second on a shared machine (bench/process-cpu.ts)
+    console.log('\nCPU per sign-in (ms):\n');
+    console.log('| concurrent clients | load generator | server event loop | server, all threads | pool misses |');
+    console.log('| ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows)
+      console.log(
+        `| ${r.level} | ${r.loadMs.toFixed(1)} | ${r.serverLoopMs.toFixed(1)} | ${r.serverMs.toFixed(1)} | ${r.poolMisses} |`,
+      );
     return rows;
   } finally {
     target.stop();
@@ -220,7 +233,7 @@ function compare(label: string, first: Row[], last: Row[]): void {
 async function main() {
   if (process.env.BENCH_URL) {
     const urls = process.env.BENCH_URL.split(',').map((u) => u.trim().replace(/\/$/, ''));
-    await runTarget({ label: `Running servers ${urls.join(', ')}`, urls, stop: () => {} });
+    await runTarget({ label: `Running servers ${urls.join(', ')}`, urls, pids: [], stop: () => {} });
     return;
   }
   if (process.env.BENCH_PROCESSES) {
@@ -241,21 +254,17 @@ async function main() {
     return;
   }
   const modes = (process.env.BENCH_MODES ?? 'off,on').split(',');
-  const results = new Map<string, Row[]>();
+  const results: Row[][] = [];
   for (const mode of modes) {
-    if (!MODES[mode]) throw new Error(`unknown mode ${mode}: use off or on`);
+    const env = modeEnv(mode);
     const settingsText =
-      Object.entries(MODES[mode])
+      Object.entries(env)
         .map(([k, v]) => `${k}=${v}`)
-        .join(' ') || 'defaults: batched, one worker thread per core';
-    results.set(
-      mode,
-      await runTarget(await startServers(`Mode ${mode} (${settingsText}), one SQLite process`, 1, MODES[mode])),
-    );
+        .join(' ') || `defaults: batched, ${defaultWorkers()} checker thread${defaultWorkers() > 1 ? 's' : ''}`;
+    results.push(await runTarget(await startServers(`Mode ${mode} (${settingsText}), one SQLite process`, 1, env)));
   }
-  const off = results.get('off');
-  const on = results.get('on');
-  if (off && on) compare('batched in workers vs one by one on the event loop', off, on);
+  // every other mode against the first (by default: batched in workers against one by one on the event loop)
+  for (let i = 1; i < modes.length; i++) compare(`${modes[i]} vs ${modes[0]}`, results[0]!, results[i]!);
 }
 
 main().catch((e) => {

@@ -1,11 +1,15 @@
 /**
- * The RPS's pass-2 check, off the event loop and in batches: sign-ins that arrive while the checkers are busy are
- * checked together (lib/mpin's verifyBatch: one pairing check for the batch, every item still gets its own
- * verdict), in a pool of worker threads, one per core by default. Nothing waits on a timer: a sign-in that finds a
- * checker idle is checked at once, alone; batches form only under load, from what queued meanwhile.
+ * The RPS's pass-2 check, off the event loop and in batches: sign-ins are checked together (lib/mpin's verifyBatch:
+ * one pairing check for the batch, every item still gets its own verdict), in a pool of worker threads.
  *
- * VERIFY_WORKERS=0 keeps the checks on the event loop (batched per tick, or one by one with BATCH_VERIFY=off), as
- * the server did before; the benchmark compares the two.
+ * When to check: a batch costs about one single check plus a little per sign-in, so checking each sign-in alone the
+ * moment a checker is free spends most of the CPU on pairings, and on a busy server that CPU is what the event loop
+ * and everything else need. The RPS says when a pass 2 is on its way (`expect`, at pass 1): a queued sign-in waits
+ * for those, up to `maxWaitMs`, unless the batch is full. A sign-in that nobody else is about to join is checked at
+ * once, alone, so a lone user never waits.
+ *
+ * VERIFY_WORKERS=0 keeps the checks on the event loop (BATCH_VERIFY=off: one by one, as the server did before);
+ * the benchmark compares the two.
  */
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,17 +21,21 @@ import type { CheckReply, CheckRequest, WireInput } from './messages.ts';
 export interface Pass2VerifierOptions {
   /** The server secret (G2, 128 bytes): the sum of both D-TAs' shares. */
   serverSecret: Uint8Array;
-  /** Worker threads; 0 checks on the event loop. Default: one per core. */
+  /** Worker threads; 0 checks on the event loop. Default: defaultWorkers(). */
   workers?: number;
   /** Check queued sign-ins together (default true). */
   batch?: boolean;
   /** The largest batch handed to one checker. */
   maxBatch?: number;
+  /** The longest a sign-in waits for the ones on their way to join its batch. */
+  maxWaitMs?: number;
 }
 
 export interface Pass2Verifier {
   /** True when the PIN was right; false for a wrong PIN or a proof that does not check. */
   verify(input: VerifyInput): Promise<boolean>;
+  /** A pass 2 is on its way (a challenge was just issued): a batch may wait for it. */
+  expect(): void;
   /** Sign-ins checked so far and the batches they were checked in (for tests and the benchmark). */
   stats(): { checks: number; batches: number };
   close(): Promise<void>;
@@ -35,11 +43,33 @@ export interface Pass2Verifier {
 
 interface Job {
   input: VerifyInput;
+  /** performance.now() when it was queued. */
+  queued: number;
   resolve(ok: boolean): void;
   reject(e: unknown): void;
 }
 
-export const defaultWorkers = () => availableParallelism();
+/** Something that checks one batch at a time: a worker thread, or the event loop itself. */
+interface Checker {
+  busy: boolean;
+  run(items: VerifyInput[], batch: boolean): Promise<boolean[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * One per core, less the one the event loop needs, at least one: the event loop (HTTP, storage) is busy whenever the
+ * checkers are, and a second checker thread on a 2-core machine only takes CPU from it (measured: README, Speed).
+ */
+export const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
+
+/** Measured on the 2-core VM: batches of 8–16 at 50 clients, with p99 well below the one-by-one mode's. */
+const DEFAULT_MAX_WAIT_MS = 20;
+const DEFAULT_MAX_BATCH = 32;
+/**
+ * A pass 1 whose pass 2 has not come after this long is no longer waited for (its client gave up, or went to
+ * another server process).
+ */
+const EXPECTATION_MS = 1000;
 
 /** The worker's entry: plain JavaScript, which loads the TypeScript worker through tsx. */
 const WORKER_ENTRY = join(dirname(fileURLToPath(import.meta.url)), 'worker-entry.mjs');
@@ -48,102 +78,139 @@ const toWire = ({ mpinId, date, y, u, ut, v }: VerifyInput): WireInput => ({ mpi
 
 export function createPass2Verifier(options: Pass2VerifierOptions): Pass2Verifier {
   const batch = options.batch ?? true;
-  const maxBatch = batch ? Math.max(1, options.maxBatch ?? 32) : 1;
+  const maxBatch = batch ? Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH) : 1;
+  const maxWaitMs = batch ? (options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS) : 0;
   const workerCount = options.workers ?? defaultWorkers();
   const counts = { checks: 0, batches: 0 };
   const queue: Job[] = [];
-
-  if (workerCount === 0) {
-    const verifier = mpin.createVerifier(options.serverSecret);
-    let scheduled = false;
-    // On the event loop: the sign-ins that reached this point in the same turn are checked together.
-    const drain = () => {
-      scheduled = false;
-      while (queue.length) {
-        const jobs = queue.splice(0, maxBatch);
-        counts.batches++;
-        counts.checks += jobs.length;
-        settle(jobs, () =>
-          checkItems(
-            verifier,
-            jobs.map((j) => j.input),
-            batch,
-          ),
-        );
-      }
-    };
-    return {
-      verify: (input) =>
-        new Promise<boolean>((resolve, reject) => {
-          queue.push({ input, resolve, reject });
-          if (!scheduled) {
-            scheduled = true;
-            setImmediate(drain);
-          }
-        }),
-      stats: () => ({ ...counts }),
-      close: async () => {},
-    };
-  }
-
-  interface Checker {
-    worker: Worker;
-    busy: Job[] | null;
-  }
-  const checkers: Checker[] = [];
+  /** When each pass 2 now on its way was announced, oldest first. */
+  const expected: number[] = [];
+  let timer: NodeJS.Timeout | undefined;
   let closed = false;
 
-  const dispatch = () => {
-    for (const c of checkers) {
+  const checkers: Checker[] =
+    workerCount === 0
+      ? [eventLoopChecker(options.serverSecret)]
+      : Array.from({ length: workerCount }, () => workerChecker(options.serverSecret, onCheckerDeath));
+
+  function onCheckerDeath(checker: Checker, e: unknown) {
+    checkers.splice(checkers.indexOf(checker), 1);
+    if (checkers.length === 0) for (const job of queue.splice(0)) job.reject(e);
+    else dispatch();
+  }
+
+  /** Whether the head of the queue should wait for the sign-ins on their way instead of going now. */
+  function shouldWait(now: number): boolean {
+    if (queue.length >= maxBatch || maxWaitMs <= 0) return false;
+    while (expected.length && now - expected[0]! > EXPECTATION_MS) expected.shift();
+    return expected.length > 0 && now - queue[0]!.queued < maxWaitMs;
+  }
+
+  function dispatch() {
+    clearTimeout(timer);
+    timer = undefined;
+    for (const checker of checkers) {
       if (queue.length === 0) return;
-      if (c.busy) continue;
+      if (checker.busy) continue;
+      const now = performance.now();
+      if (shouldWait(now)) {
+        timer = setTimeout(dispatch, Math.max(1, queue[0]!.queued + maxWaitMs - now));
+        timer.unref();
+        return;
+      }
       const jobs = queue.splice(0, maxBatch);
-      c.busy = jobs;
       counts.batches++;
       counts.checks += jobs.length;
-      const request: CheckRequest = { batch, items: jobs.map((j) => toWire(j.input)) };
-      c.worker.postMessage(request);
+      checker
+        .run(
+          jobs.map((j) => j.input),
+          batch,
+        )
+        .then(
+          (verdicts) => {
+            jobs.forEach((job, k) => job.resolve(verdicts[k] === true));
+            dispatch();
+          },
+          (e: unknown) => {
+            // a checker that dies fails its own batch (the caller answers 503); the others carry on
+            for (const job of jobs) job.reject(e);
+            dispatch();
+          },
+        );
     }
-  };
-
-  for (let i = 0; i < workerCount; i++) {
-    const worker = new Worker(WORKER_ENTRY, { workerData: { serverSecret: options.serverSecret } });
-    const checker: Checker = { worker, busy: null };
-    worker.on('message', (reply: CheckReply) => {
-      const jobs = checker.busy ?? [];
-      checker.busy = null;
-      jobs.forEach((job, k) => job.resolve(reply.verdicts[k] === true));
-      dispatch();
-    });
-    worker.on('error', (e) => {
-      // A checker that dies fails its own batch (the caller answers 503); the others carry on.
-      const jobs = checker.busy ?? [];
-      checker.busy = null;
-      checkers.splice(checkers.indexOf(checker), 1);
-      for (const job of jobs) job.reject(e);
-      if (checkers.length === 0) for (const job of queue.splice(0)) job.reject(e);
-      dispatch();
-    });
-    // Idle checkers must not keep the process alive on their own.
-    worker.unref();
-    checkers.push(checker);
   }
 
   return {
     verify(input) {
       if (closed || checkers.length === 0) return Promise.reject(new Error('the pass-2 checkers are not running'));
+      expected.shift();
       return new Promise<boolean>((resolve, reject) => {
-        queue.push({ input, resolve, reject });
+        queue.push({ input, queued: performance.now(), resolve, reject });
         dispatch();
       });
+    },
+    expect() {
+      if (maxWaitMs > 0) expected.push(performance.now());
     },
     stats: () => ({ ...counts }),
     async close() {
       closed = true;
+      clearTimeout(timer);
       for (const job of queue.splice(0)) job.reject(new Error('the server is stopping'));
-      await Promise.all(checkers.splice(0).map((c) => c.worker.terminate()));
+      await Promise.all(checkers.splice(0).map((c) => c.close()));
     },
   };
+}
+
+/** Checks on the event loop, in the next turn (so that a batch can take what arrives in this one). */
+function eventLoopChecker(serverSecret: Uint8Array): Checker {
+  const verifier = mpin.createVerifier(serverSecret);
+  const checker: Checker = {
+    busy: false,
+    async run(items, batch) {
+      checker.busy = true;
+      await new Promise((resolve) => setImmediate(resolve));
+      try {
+        return checkItems(verifier, items, batch);
+      } finally {
+        checker.busy = false;
+      }
+    },
+    close: async () => {},
+  };
+  return checker;
+}
+
+/** A checker thread; `onDeath` is told when it fails (after its own batch has been failed). */
+function workerChecker(serverSecret: Uint8Array, onDeath: (c: Checker, e: unknown) => void): Checker {
+  const worker = new Worker(WORKER_ENTRY, { workerData: { serverSecret } });
+  let pending: { resolve(v: boolean[]): void; reject(e: unknown): void } | undefined;
+  const checker: Checker = {
+    busy: false,
+    run(items, batch) {
+      checker.busy = true;
+      const request: CheckRequest = { batch, items: items.map(toWire) };
+      worker.postMessage(request);
+      return new Promise((resolve, reject) => (pending = { resolve, reject }));
+    },
+    close: () => worker.terminate().then(() => undefined),
+  };
+  worker.on('message', (reply: CheckReply) => {
+    const p = pending;
+    pending = undefined;
+    checker.busy = false;
+    p?.resolve(reply.verdicts);
+  });
+  worker.on('error', (e) => {
+    const p = pending;
+    pending = undefined;
+    checker.busy = true; // never again
+    p?.reject(e);
+    onDeath(checker, e);
+  });
+  // Idle checkers must not keep the process alive on their own.
+  worker.unref();
+  return checker;
 }
 
 type Verifier = ReturnType<typeof mpin.createVerifier>;
@@ -164,13 +231,4 @@ export function checkItems(verifier: Verifier, items: readonly VerifyInput[], ba
       return false;
     }
   });
-}
-
-function settle(jobs: Job[], run: () => boolean[]): void {
-  try {
-    const verdicts = run();
-    jobs.forEach((job, k) => job.resolve(verdicts[k] === true));
-  } catch (e) {
-    for (const job of jobs) job.reject(e);
-  }
 }

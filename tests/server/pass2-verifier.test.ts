@@ -1,6 +1,7 @@
 // The server's pass-2 checker (server/verify/): real worker threads running lib/mpin's batch check, and the
 // event-loop mode. Every sign-in gets the verdict of the single check, whether it was checked alone or in a batch
-// with bad ones; batches form when sign-ins queue up; a malformed input fails only itself.
+// with bad ones; batches form when sign-ins queue up, and wait for the pass 2s the RPS announced; a malformed input
+// fails only itself.
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildMpinId, mpin, type VerifyInput } from '../../lib/mpin/index.ts';
 import { createPass2Verifier, type Pass2Verifier } from '../../server/verify/pass2-verifier.ts';
@@ -52,6 +53,34 @@ describe('pass-2 checker', () => {
     expect(await v.verify(cases[0]!.input)).toBe(true);
     expect(await v.verify(cases[1]!.input)).toBe(false);
     expect(v.stats()).toEqual({ checks: 2, batches: 2 });
+  });
+
+  it('a sign-in waits for the pass 2s announced at pass 1, and they are checked in one batch', async () => {
+    // a wait long enough never to end before the last announced sign-in arrives
+    const v = createPass2Verifier({ serverSecret, workers: 1, maxWaitMs: 60_000 });
+    running.push(v);
+    const four = cases.slice(0, 4);
+    for (let i = 0; i < four.length; i++) v.expect();
+    const verdicts: Promise<boolean>[] = [];
+    for (const c of four) {
+      verdicts.push(v.verify(c.input));
+      // each in its own turn of the event loop, as separate requests arrive
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await Promise.all(verdicts)).toEqual(four.map((c) => c.ok));
+    expect(v.stats()).toEqual({ checks: 4, batches: 1 });
+  });
+
+  it('an announced pass 2 that never comes holds the others at most maxWaitMs; without batching nothing waits', async () => {
+    const batched = createPass2Verifier({ serverSecret, workers: 1, maxWaitMs: 5 });
+    const single = createPass2Verifier({ serverSecret, workers: 1, batch: false, maxWaitMs: 60_000 });
+    running.push(batched, single);
+    for (const v of [batched, single]) {
+      v.expect();
+      v.expect();
+      expect(await v.verify(cases[0]!.input)).toBe(true);
+      expect(v.stats()).toEqual({ checks: 1, batches: 1 });
+    }
   });
 
   it('worker threads without batching, and the event loop with and without: the same verdicts', async () => {
