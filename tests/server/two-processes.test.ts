@@ -2,8 +2,8 @@
 // Two reference-server processes on one PostgreSQL database behave as one service: real `server/main.ts`
 // processes (as `npm run server` starts them) with the same DATA_DIR secret files and DATABASE_URL. An access
 // number issued by one is used by a phone talking to the other, and the phone's wait wakes when the PC signs in on
-// the other process (NOTIFY); one authOTT raced at both gives exactly one session; a process killed between pass 1
-// and pass 2 loses nothing the other needs.
+// the other process (NOTIFY), and so does the PC's long-poll (issue 11); one authOTT raced at both gives exactly one
+// session; a process killed between pass 1 and pass 2 loses nothing the other needs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -106,6 +106,33 @@ describe('two server processes on one PostgreSQL', () => {
     expect(signedIn.status).toBe(200);
     expect((await phoneDone).status).toBe(200);
     expect((await pc.request('GET', '/protected')).text).toContain('two@example.com');
+  });
+
+  it("the PC's long-poll held by A answers when the phone refuses, or signs in, through B", async () => {
+    const pc = new HttpClient(a.url);
+    const hold = (webOTT: string) => pc.request('POST', '/rps/access', { webOTT, wait: 25, status: 'new' });
+    const settle = () => new Promise((r) => setTimeout(r, 300)); // lets the poll reach A; asserts nothing about time
+
+    const refused = (await pc.request('POST', '/rps/getAccessNumber')).body;
+    const heldForRefusal = hold(refused.webOTT);
+    await settle();
+    const onB = new HttpClient(b.url);
+    expect(
+      (await onB.request('POST', '/rps/codeStatus', { status: 'refused', wid: refused.accessNumber })).status,
+    ).toBe(200);
+    expect((await heldForRefusal).body.status).toBe('refused');
+
+    const an = (await pc.request('POST', '/rps/getAccessNumber')).body;
+    const heldForSignIn = hold(an.webOTT);
+    await settle();
+    const phone = await client(b.url);
+    const phoneDone = phone.mobileAuthenticate(await phone.passes(id, 2468, an.accessNumber));
+    const ready = (await heldForSignIn).body;
+    expect(ready).toMatchObject({ status: 'authenticate', userId: 'two@example.com' });
+    expect((await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: ready.authOTT } })).status).toBe(
+      200,
+    );
+    expect((await phoneDone).status).toBe(200);
   });
 
   it('one authOTT raced at both processes gives exactly one session', async () => {
