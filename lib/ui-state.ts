@@ -29,8 +29,13 @@ export const Intent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('addService'), url: z.string().max(2048) }),
   /** Read a QR code on the current tab ("Setup your phone" shows one). */
   z.strictObject({ kind: z.literal('scanQr') }),
-  /** "Setup M-Pin". */
-  z.strictObject({ kind: z.literal('register'), email, deviceName: z.string().trim().max(64) }),
+  /** "Setup M-Pin"; `origin`: the service picked on the form (by default the form's own). */
+  z.strictObject({
+    kind: z.literal('register'),
+    email,
+    deviceName: z.string().trim().max(64),
+    origin: z.string().url().max(256).optional(),
+  }),
   /** "I confirmed my email". */
   z.strictObject({ kind: z.literal('confirmedEmail') }),
   /** "Resend confirmation email". */
@@ -55,6 +60,8 @@ export const Intent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('selectIdentity'), id: z.string().max(64) }),
   /** "Add new identity". */
   z.strictObject({ kind: z.literal('addIdentity') }),
+  /** "Add a service" in the menu. */
+  z.strictObject({ kind: z.literal('openAddService') }),
   /** The pencil next to an identity. */
   z.strictObject({ kind: z.literal('manage'), id: z.string().max(64) }),
   /** "Reset PIN", then "Yes, Reactivate it". */
@@ -133,9 +140,25 @@ export type Problem = z.infer<typeof Problem>;
 
 const withProblem = { problem: Problem.optional() };
 
+/** A service the registration form can be for, with what its form asks for. */
+export const ServiceChoice = ServiceInfo.extend({
+  setDeviceName: z.boolean(),
+  /** The host of the service's second D-TA (certivoxURL), which gets a share of every sign-in's data. */
+  secondDta: z.string().max(256).optional(),
+}).strict();
+export type ServiceChoice = z.infer<typeof ServiceChoice>;
+
 export const UiState = z.discriminatedUnion('screen', [
-  /** No service yet: enter its URL, read its QR code, or take the PIN pad found on the current tab. */
-  z.strictObject({ screen: z.literal('add-service'), detected: ServiceInfo.optional(), ...withProblem }),
+  /**
+   * Enter a service's URL, read its QR code, or take the PIN pad found on the current tab. `canCancel`: there is
+   * somewhere to go back to (a service was added before), so the screen offers "Cancel".
+   */
+  z.strictObject({
+    screen: z.literal('add-service'),
+    detected: ServiceInfo.optional(),
+    canCancel: z.boolean().optional(),
+    ...withProblem,
+  }),
   /** 1. "Setup M-Pin": e-mail and, when the service wants it, "Device name". */
   z.strictObject({
     screen: z.literal('register'),
@@ -145,6 +168,8 @@ export const UiState = z.discriminatedUnion('screen', [
     email: z.string().max(254),
     /** The host of the service's second D-TA (certivoxURL), which gets a share of every sign-in's data. */
     secondDta: z.string().max(256).optional(),
+    /** Every added service, this one among them: the user may register on another one instead. */
+    services: z.array(ServiceChoice).max(100),
     ...withProblem,
   }),
   /** 2. The activation e-mail was sent. */
@@ -193,7 +218,7 @@ export const UiState = z.discriminatedUnion('screen', [
     signedOut: z.boolean(),
     ...withProblem,
   }),
-  /** 8. Menu: the identities, "Add new identity". */
+  /** 8. Menu: the identities (each with its service), "Add new identity", "Add a service". */
   z.strictObject({
     screen: z.literal('menu'),
     identities: z.array(IdentitySummary).max(100),

@@ -1,10 +1,11 @@
-// The identities on this device: the menu, selecting one, "Add new identity", managing one ("Reset PIN", "Remove
-// Identity", each confirmed first), and "Register again" after a block.
+// The identities on this device: the menu, selecting one, "Add new identity", "Add a service" (for an identity on
+// another service), managing one ("Reset PIN", "Remove Identity", each confirmed first), and "Register again" after a
+// block.
 import type { FlowRecord, IdentityRecord } from '../store/records';
 import type { UiState } from '../ui-state';
 import type { Context } from './context';
 import { flowFor, leave, pickIdentity } from './flows';
-import { show } from './render';
+import { render, show } from './render';
 import * as session from './session';
 
 export async function openMenu(ctx: Context, flow: FlowRecord): Promise<UiState> {
@@ -33,6 +34,13 @@ export async function addIdentity(
     (await s.getIdentity((await s.getSelected()) ?? ''))?.origin ??
     (await s.listServices())[0]?.origin;
   return show(ctx, origin ? { screen: 'register', origin, email: '' } : { screen: 'add-service' });
+}
+
+/** "Add a service" in the menu: the add-service screen, which offers a PIN pad found on the active tab. */
+export async function openAddService(ctx: Context): Promise<UiState> {
+  const flow: FlowRecord = { screen: 'add-service' };
+  await ctx.commit({ flow });
+  return render(ctx, flow, true);
 }
 
 /** The pencil next to an identity. Undefined when there is no such identity. */

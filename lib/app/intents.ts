@@ -6,7 +6,7 @@ import type { Intent, UiState } from '../ui-state';
 import type { Context } from './context';
 import { currentFlow } from './expiry';
 import { identityOf } from './flows';
-import { addIdentity, manage, openMenu, removeIdentity, selectIdentity } from './identities';
+import { addIdentity, manage, openAddService, openMenu, removeIdentity, selectIdentity } from './identities';
 import { localLogin } from './local-sign-in';
 import { cancelForm, goHome, retry } from './navigation';
 import {
@@ -72,13 +72,15 @@ const ROUTES: readonly Route[] = [
   // Adding a service and registering (registration.ts).
   on('addService', 'any', ({ ctx, flow, intent }) => addService(ctx, flow, intent.url, intent)),
   on('scanQr', 'any', ({ ctx }) => scanQr(ctx)),
-  on('register', ['register'], ({ ctx, flow, intent }) =>
-    register(ctx, flow.origin, intent.email, intent.deviceName, intent, {
+  on('register', ['register'], ({ ctx, flow, intent }) => {
+    // the service picked on the form, else the form's own
+    const origin = intent.origin ?? flow.origin;
+    return register(ctx, origin, intent.email, intent.deviceName, intent, {
       screen: 'register',
-      origin: flow.origin,
+      origin,
       email: intent.email,
-    }),
-  ),
+    });
+  }),
   withIdentity('confirmedEmail', ['email-sent'], ({ ctx, identity, intent }) => confirmedEmail(ctx, identity, intent)),
   withIdentity('resendEmail', ['email-sent'], ({ ctx, identity, intent }) => resendEmail(ctx, identity, intent)),
   withIdentity('cancel', ['email-sent'], ({ ctx, identity }) => cancelRegistration(ctx, identity)),
@@ -106,6 +108,7 @@ const ROUTES: readonly Route[] = [
   on('openMenu', 'any', ({ ctx, flow }) => openMenu(ctx, flow)),
   on('selectIdentity', 'any', ({ ctx, flow, intent }) => selectIdentity(ctx, flow, intent.id)),
   on('addIdentity', 'any', ({ ctx, flow, identity }) => addIdentity(ctx, flow, identity)),
+  on('openAddService', ['menu'], ({ ctx }) => openAddService(ctx)),
   on('manage', 'any', ({ ctx, intent }) => manage(ctx, intent.id)),
   withIdentity('resetPin', ['manage'], ({ ctx, identity }) =>
     show(ctx, { screen: 'confirm-reset', identityId: identity.id }),

@@ -3,8 +3,8 @@
 // contract before it leaves.
 import { secondDtaHost } from '../rps/client';
 import type { Change } from '../store/db';
-import type { FlowRecord, IdentityRecord } from '../store/records';
-import { UiState, type IdentitySummary } from '../ui-state';
+import type { FlowRecord, IdentityRecord, ServiceRecord } from '../store/records';
+import { UiState, type IdentitySummary, type ServiceChoice } from '../ui-state';
 import type { Context } from './context';
 import { restingFlow } from './flows';
 import { serviceInfo } from './origin';
@@ -16,6 +16,16 @@ export function summary(i: IdentityRecord): IdentitySummary {
   return { id: i.id, userId: i.userId, deviceName: i.deviceName, service: serviceInfo(i.origin), state: i.state };
 }
 
+/** A service as the registration form offers it: what the form asks for there. */
+function serviceChoice(service: ServiceRecord): ServiceChoice {
+  const dta2 = secondDtaHost(service.origin, service.clientSettings);
+  return {
+    ...serviceInfo(service.origin),
+    setDeviceName: service.clientSettings.setDeviceName,
+    ...(dta2 ? { secondDta: dta2 } : {}),
+  };
+}
+
 /** The UiState of a flow; `detect`: look for a PIN pad on the active tab (the add-service screen, when asked). */
 export async function render(ctx: Context, flow: FlowRecord, detect = false): Promise<UiState> {
   const s = await ctx.store();
@@ -24,21 +34,30 @@ export async function render(ctx: Context, flow: FlowRecord, detect = false): Pr
   let state: UiState;
   switch (flow.screen) {
     case 'add-service': {
-      const origin = flow.scanned ?? (detect && !p.problem ? await ctx.platform.detectPinpad() : undefined);
-      state = { screen: 'add-service', ...(origin ? { detected: serviceInfo(origin) } : {}), ...p };
+      const added = (await s.listServices()).map((x) => x.origin);
+      const found = !flow.scanned && detect && !p.problem ? await ctx.platform.detectPinpad() : undefined;
+      // a PIN pad of a service added before is nothing new to offer; a scanned QR code is what the user asked for
+      const origin = flow.scanned ?? (found && !added.includes(found) ? found : undefined);
+      state = {
+        screen: 'add-service',
+        ...(origin ? { detected: serviceInfo(origin) } : {}),
+        ...(added.length ? { canCancel: true } : {}),
+        ...p,
+      };
       break;
     }
     case 'register': {
-      const service = await s.getService(flow.origin);
+      const services = await s.listServices();
+      const service = services.find((x) => x.origin === flow.origin);
       if (!service) return render(ctx, await restingFlow(ctx));
-      const dta2 = secondDtaHost(flow.origin, service.clientSettings);
+      const { name: _name, origin: _origin, ...form } = serviceChoice(service);
       state = {
         screen: 'register',
         service: serviceInfo(flow.origin),
-        setDeviceName: service.clientSettings.setDeviceName,
+        ...form,
         deviceNameSuggestion: ctx.platform.deviceNameSuggestion().slice(0, 64),
         email: flow.email,
-        ...(dta2 ? { secondDta: dta2 } : {}),
+        services: services.map(serviceChoice).sort((a, b) => a.name.localeCompare(b.name)),
         ...p,
       };
       break;

@@ -37,6 +37,7 @@ export const states = {
     deviceNameSuggestion: 'Firefox on Linux',
     email: '',
     secondDta: 'dta.example.org',
+    services: [{ ...service, setDeviceName: true, secondDta: 'dta.example.org' }],
   }),
   emailSent: ui({ screen: 'email-sent', identity: { ...identity, state: 'started' }, resent: false }),
   setupPin: ui({ screen: 'setup-pin', identity: { ...identity, state: 'activated' } }),

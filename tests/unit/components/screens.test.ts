@@ -48,7 +48,12 @@ describe('popup screens', () => {
     expect(device.value).toBe('Firefox on Linux');
     await typeInto(screen.getByLabelText('E-mail address'), ' alice@example.com ');
     await typeInto(device, 'My laptop');
-    await clickSends('Setup M-Pin', bg, { kind: 'register', email: 'alice@example.com', deviceName: 'My laptop' });
+    await clickSends('Setup M-Pin', bg, {
+      kind: 'register',
+      email: 'alice@example.com',
+      deviceName: 'My laptop',
+      origin: service.origin,
+    });
   });
 
   it("register: shows the host of the service's second key server (D-TA), and says when it is the service itself", async () => {
