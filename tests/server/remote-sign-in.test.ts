@@ -42,7 +42,12 @@ async function pcWithNumber(headers: Record<string, string> = {}) {
 }
 
 const poll = (pc: HttpClient, webOTT: string) => pc.request('POST', '/rps/access', { webOTT });
+/** The PC's whole v2 answer for `status` (no authOTT: not signed in). */
+const pcSees = (status: string, userId = '') => ({ status, statusCode: 0, userId, redirectURL: '', authOTT: '' });
 const codeStatus = (body: Record<string, unknown>) => http('POST', `${rps}/codeStatus`, body);
+/** The phone's claim on `wid` for the identity `who`, proven with `deviceKey` (or not). */
+const claimAs = (who: { userId: string; mpinIdHex: string }, deviceKey: string, wid: string) =>
+  codeStatus({ status: 'user', wid, userId: who.userId, mpinId: who.mpinIdHex, deviceKey });
 const mobileAuthenticate = (authOTT: string) =>
   http('POST', `${rps}/authenticate`, { mpinResponse: { version: '0.3', authOTT, pass: 2 } });
 
@@ -147,22 +152,10 @@ describe('"Authenticating user …": a claim believed only when the device key p
 
   it('the right key: the PC sees "user" and who, and the answer is only "OK"', async () => {
     const { pc, accessNumber, webOTT } = await pcWithNumber();
-    const res = await codeStatus({
-      status: 'user',
-      wid: accessNumber,
-      userId: alice.userId,
-      mpinId: alice.mpinIdHex,
-      deviceKey: aliceKey,
-    });
+    const res = await claimAs(alice, aliceKey, accessNumber);
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({ Status: 'OK' });
-    expect((await poll(pc, webOTT)).body).toEqual({
-      status: 'user',
-      statusCode: 0,
-      userId: 'alice@example.com',
-      redirectURL: '',
-      authOTT: '',
-    });
+    expect((await poll(pc, webOTT)).body).toEqual(pcSees('user', 'alice@example.com'));
     // the number is still the phone's to sign in with: the check still passes, v1 still waits
     expect((await codeStatus({ status: 'wid', wid: accessNumber })).status).toBe(200);
     expect((await pc.request('POST', '/rps/accessnumber', { webOTT })).status).toBe(401);
@@ -204,13 +197,7 @@ describe('"Authenticating user …": a claim believed only when the device key p
       [blocked, blockedKey],
     ] as const) {
       const { pc, accessNumber, webOTT } = await pcWithNumber();
-      const res = await codeStatus({
-        status: 'user',
-        wid: accessNumber,
-        userId: who.userId,
-        mpinId: who.mpinIdHex,
-        deviceKey,
-      });
+      const res = await claimAs(who, deviceKey, accessNumber);
       expect(res.json).toEqual({ Status: 'OK' });
       expect((await poll(pc, webOTT)).body, who.userId).toMatchObject({ status: 'new', userId: '' });
     }
@@ -251,13 +238,7 @@ describe('"This wasn\'t me"', () => {
     const res = await codeStatus({ status: 'refused', wid: accessNumber });
     expect(res.status, res.text).toBe(200);
     expect(res.json).toEqual({ Status: 'OK' });
-    expect((await poll(pc, webOTT)).body).toEqual({
-      status: 'refused',
-      statusCode: 0,
-      userId: '',
-      redirectURL: '',
-      authOTT: '',
-    });
+    expect((await poll(pc, webOTT)).body).toEqual(pcSees('refused'));
     expectError(await http('POST', `${rps}/accessnumber`, { webOTT }), 404);
     // pass 2 does not look the number up, but nothing signs in with it
     const authOTT = await phone.passes(id, 1234, accessNumber);
@@ -357,7 +338,7 @@ describe("Milagro's old sequence still signs in", () => {
       'webOTT',
     ]);
     const pending = await pc.request('POST', phone.settings.accessNumberURL, { webOTT: an.body.webOTT });
-    expect(pending.body).toEqual({ status: 'new', statusCode: 0, userId: '', redirectURL: '', authOTT: '' });
+    expect(pending.body).toEqual(pcSees('new'));
 
     const permit = await phone.timePermit(id); // fetched at "Login", as Milagro's app does
     expect('status' in permit).toBe(false);

@@ -443,6 +443,9 @@ describe('issue 11: the check at "Next", the proven "user", "This wasn\'t me", t
     '{"PrerollId":"","AppName":"M-Pin demo","AppLogoUrl":"","pc":{"browser":"Chrome","os":"Windows","ip":"203.0.113.7","requestedAt":1795880569623},"expiresAt":1795880668623,"serverTime":1795880581623}';
   const bodyOf = (f: ReturnType<typeof fakeFetch>, i: number) =>
     JSON.parse(String(f.mock.calls[i]![1].body)) as unknown;
+  /** The service's answer for a number that is unknown, used, refused or expired. */
+  const deadNumber = () =>
+    fakeFetch(() => ({ status: 400, body: '{"version":"0.3","message":"Invalid or expired access number"}' }));
 
   it("checks a number at mpinAuthServerURL/codeStatus: the PC, how long ago it asked and the time left, by the server's clock", async () => {
     const f = fakeFetch(() => ({ status: 200, body: CHECK_TEXT }));
@@ -461,10 +464,7 @@ describe('issue 11: the check at "Next", the proven "user", "This wasn\'t me", t
     expect(await new RpsClient(ORIGIN, settings, { fetch: milagro }).checkAccessNumber(WID)).toEqual({
       appName: 'Milagro',
     });
-    const dead = fakeFetch(() => ({
-      status: 400,
-      body: '{"version":"0.3","message":"Invalid or expired access number"}',
-    }));
+    const dead = deadNumber();
     await expect(new RpsClient(ORIGIN, settings, { fetch: dead }).checkAccessNumber(WID)).rejects.toMatchObject({
       kind: 'http',
       status: 400,
@@ -493,10 +493,7 @@ describe('issue 11: the check at "Next", the proven "user", "This wasn\'t me", t
     expect(bodyOf(f, 0)).toEqual({ status: 'user', wid: WID, userId: 'a@b.c', mpinId: MPIN_ID, deviceKey: KEY });
     expect(bodyOf(f, 1)).toEqual({ status: 'refused', wid: WID });
     expect(f.mock.calls.map(([u]) => String(u))).toEqual([`${ORIGIN}/rps/codeStatus`, `${ORIGIN}/rps/codeStatus`]);
-    const dead = fakeFetch(() => ({
-      status: 400,
-      body: '{"version":"0.3","message":"Invalid or expired access number"}',
-    }));
+    const dead = deadNumber();
     await expect(new RpsClient(ORIGIN, settings, { fetch: dead }).refuseAccessNumber(WID)).rejects.toMatchObject({
       kind: 'http',
       status: 400,
