@@ -20,10 +20,17 @@ export const IntentRequest = z.strictObject({ type: z.literal('intent'), intent:
 export const ServiceCheck = z.strictObject({ type: z.literal('isService') });
 
 /**
+ * Which PIN pad markup a content script recognised (lib/pinpad/): the reference server's demo pages, or Milagro's own
+ * `mpin` PIN pad.
+ */
+export const PinpadKind = z.enum(['demo', 'milagro']);
+export type PinpadKind = z.infer<typeof PinpadKind>;
+
+/**
  * Content script → background (unprivileged, top frame only): a PIN pad is on this page. The page's origin is
  * taken from the sender, never from the body. Reply: {@link PinpadFoundReply}.
  */
-export const PinpadFound = z.strictObject({ type: z.literal('pinpadFound'), kind: z.enum(['demo', 'milagro']) });
+export const PinpadFound = z.strictObject({ type: z.literal('pinpadFound'), kind: PinpadKind });
 
 /** Content script → background (unprivileged): the user clicked "Sign in with M-Pin Authenticator". Reply: {@link LocalSignInReply}. */
 export const RequestLocalSignIn = z.strictObject({ type: z.literal('requestLocalSignIn') });

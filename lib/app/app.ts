@@ -3,6 +3,7 @@
 // returns the new UiState. Every state change is one store transaction, so a closed popup, a stopped service worker
 // or a failed request loses nothing; network problems carry a retry. The PIN exists only inside the `setPin` and
 // `login` intents while they run: it is never stored or logged.
+import type { PinpadKind } from '../messages';
 import { isAllowedServiceOrigin } from '../rps/url-policy';
 import type { Intent, UiState } from '../ui-state';
 import { createContext, type AppOptions } from './context';
@@ -12,8 +13,6 @@ import { pinpadFound, requestLocalSignIn } from './local-sign-in';
 import { render } from './render';
 
 export type { AppOptions };
-
-export type PinpadKind = 'demo' | 'milagro';
 
 export interface App {
   getState(): Promise<UiState>;

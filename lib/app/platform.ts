@@ -49,12 +49,8 @@ export async function syncContentScripts(origins: string[]): Promise<void> {
 }
 
 const Detected = z.strictObject({ origin: z.string().url().max(256), found: z.boolean() });
-
-/** Runs in the active tab (activeTab + scripting): its origin and whether it shows an M-Pin PIN pad. */
-function detectPinpadInPage(): { origin: string; found: boolean } {
-  const found = document.querySelector('[data-mpin-pinpad], [data-mpin-phone-login], #pinHolder, .mpin') !== null;
-  return { origin: location.origin, found };
-}
+/** entrypoints/pinpad-probe.ts, built as an unlisted script: the content script's PIN pad detector, run once. */
+const PINPAD_PROBE_FILE = '/pinpad-probe.js';
 
 /** The origin of the PIN pad on the active tab, if there is one (popup open: activeTab is granted). */
 export async function detectPinpad(): Promise<string | undefined> {
@@ -63,7 +59,7 @@ export async function detectPinpad(): Promise<string | undefined> {
     if (tab?.id === undefined) return undefined;
     const [result] = await browser.scripting.executeScript({
       target: { tabId: tab.id, frameIds: [0] },
-      func: detectPinpadInPage,
+      files: [PINPAD_PROBE_FILE],
     });
     const parsed = Detected.safeParse(result?.result);
     if (!parsed.success || !parsed.data.found || !isAllowedServiceOrigin(parsed.data.origin)) return undefined;

@@ -3,7 +3,7 @@ import { detect as detectDemo } from './demo-site';
 import { detect as detectMilagro } from './milagro';
 import type { Detection } from './types';
 
-export type { Detection, PinpadKind } from './types';
+export type { Detection } from './types';
 
 const ADAPTERS: ReadonlyArray<(doc: Document) => Detection | null> = [detectDemo, detectMilagro];
 

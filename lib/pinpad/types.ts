@@ -1,8 +1,6 @@
 // What a PIN pad adapter reports about a page. Adapters only read the page; nothing here is trusted beyond
 // "the page says so": URLs are checked again (same origin only) when they are used (complete-sign-in.ts).
-
-/** Which markup was recognised: the reference server's demo pages, or Milagro's own `mpin` PIN pad. */
-export type PinpadKind = 'demo' | 'milagro';
+import type { PinpadKind } from '../messages';
 
 /** The default endpoint that turns an authOTT into a session, as in Milagro's demo relying party. */
 export const DEFAULT_AUTHENTICATE_URL = '/mpinAuthenticate';

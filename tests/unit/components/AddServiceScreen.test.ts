@@ -4,7 +4,6 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import App from '@/entrypoints/popup/App.svelte';
-import { hostPermissionPattern } from '@/components/host-permission';
 import { fakeBackground, states, ui } from './fixtures';
 
 async function open(state: unknown) {
@@ -98,18 +97,5 @@ describe('add-service screen', () => {
     expect(screen.getByRole('alert').textContent).toMatch(/No QR code.*Open the popup on the page that shows it/);
     await fireEvent.click(button('Scan QR code on this tab'));
     await waitFor(() => expect(bg.intents()).toEqual([{ kind: 'scanQr' }]));
-  });
-});
-
-describe('hostPermissionPattern', () => {
-  it('is the scheme and host without a port (Firefox refuses ports in match patterns)', () => {
-    expect(hostPermissionPattern('http://localhost:8080/x?y')).toBe('http://localhost/*');
-    expect(hostPermissionPattern(' https://Rp.Example ')).toBe('https://rp.example/*');
-    expect(hostPermissionPattern('http://127.0.0.1:8080/')).toBe('http://127.0.0.1/*');
-    expect(hostPermissionPattern('http://[::1]:8080/')).toBe('http://[::1]/*');
-    expect(hostPermissionPattern('http://rp.example/')).toBeUndefined(); // https only, but on this computer
-    expect(hostPermissionPattern('ftp://rp.example')).toBeUndefined();
-    expect(hostPermissionPattern('rp.example')).toBeUndefined();
-    expect(hostPermissionPattern('javascript:alert(1)')).toBeUndefined();
   });
 });
