@@ -49,9 +49,10 @@ export const CHROMIUM_FLAGS = [
 
 /**
  * Chromium with an unpacked MV3 extension. Resolves once the extension's service worker runs.
+ * `options.args`: more command-line switches, e.g. `--lang=de` (the language the extension's catalogue follows).
  * @returns {{ browser, worker, extensionId, origin, close() }}
  */
-export async function launchChromium(extDir) {
+export async function launchChromium(extDir, { args = [] } = {}) {
   const userDataDir = freshProfile('mpin-e2e-chromium-');
   let browser;
   try {
@@ -60,7 +61,7 @@ export async function launchChromium(extDir) {
       headless: true,
       userDataDir,
       enableExtensions: true,
-      args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`],
+      args: [...CHROMIUM_FLAGS, `--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...args],
     });
     const target = await browser.waitForTarget(
       (t) =>
