@@ -6,8 +6,9 @@
 // check with it). No rule is switched off: what axe finds is reported.
 //
 // AxeLedger keeps the results of a flow's checks for one test at the end of the flow, so that a violation waiting
-// for a fix does not stop the flow's own assertions; with AXE_REPORT=<file> it also appends every violation there,
-// as Markdown, for whoever fixes them.
+// for a fix does not stop the flow's own assertions; a label it has checked once (the same screen in the same state)
+// is not checked again. With AXE_REPORT=<file> it also appends every violation there, as Markdown, for whoever fixes
+// them.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import axe from 'axe-core';
@@ -64,6 +65,7 @@ export class AxeLedger {
   #results = [];
 
   async check(page, label) {
+    if (this.labels.includes(label)) return;
     const violations = await axeViolations(page);
     this.#results.push({ label, violations });
     if (violations.length && process.env.AXE_REPORT) appendReport(process.env.AXE_REPORT, label, violations);

@@ -32,23 +32,29 @@ export const SCREENS = {
 };
 
 export class Guide {
-  ledger = new AxeLedger();
+  /** The PC was started by this run (not borrowed from another), so stop() closes it. */
+  #ownsPc = false;
 
-  /** `kind`: 'chromium' or 'firefox', the browser of both the phone and the PC. */
-  constructor(kind) {
+  /** `kind`: 'chromium' or 'firefox', the browser of both the phone and the PC; `ledger`: shared with another run. */
+  constructor(kind, ledger = new AxeLedger()) {
     this.kind = kind;
+    this.ledger = ledger;
   }
 
-  /** Starts the server (with `serverEnv`), the phone and, unless `pc` is false, the PC. */
+  /**
+   * Starts the server (with `serverEnv`), the phone and the PC: a new one when `pc` is true, none when it is false,
+   * or another run's (its `pc`), which stop() leaves open.
+   */
   async start({ serverEnv = {}, pc = true } = {}) {
     this.server = await startGuideServer(serverEnv);
     this.phone = await launchPhone(this.kind);
-    if (pc) this.pc = await launchPlainBrowser(this.kind);
+    this.#ownsPc = pc === true;
+    this.pc = pc === true ? await launchPlainBrowser(this.kind) : pc || undefined;
     return this;
   }
 
   async stop() {
-    await this.pc?.close();
+    if (this.#ownsPc) await this.pc?.close();
     await this.phone?.close();
     await this.server?.stop();
   }

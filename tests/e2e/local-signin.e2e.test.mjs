@@ -68,6 +68,14 @@ for (const kind of BROWSERS) {
 
     it('sets up: Y added as a service, then an identity on X', async () => {
       const popup = await g.openPopup();
+      // first a plain-http address off this computer: refused on the screen, nothing asked or sent
+      await g.at(popup, 'add-service');
+      await fill(popup, /url|address of the service|service/, 'http://example.com');
+      await realClick(popup, 'Add service');
+      await g.at(popup, 'add-service', {
+        pattern: /Enter the full address/,
+        label: 'add-service with a problem (not https)',
+      });
       await g.addService(popup, addedY.url);
       await click(popup, 'Cancel');
       await g.at(popup, 'add-service');
@@ -173,6 +181,7 @@ for (const kind of BROWSERS) {
       g.ledger.assertClean(
         [
           'add-service',
+          'add-service with a problem (not https)',
           'register',
           'pin (this browser)',
           'home with a problem (page changed)',
