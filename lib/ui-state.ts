@@ -2,6 +2,7 @@
 // The background owns the flow and persists it, so a closed popup or a stopped service worker loses nothing;
 // the popup renders the state it is given and sends intents, nothing more (docs/extension.md).
 import { z } from 'zod';
+import { PcContext } from './rps/schemas';
 
 /** A service: an M-Pin relying party, known by its exact origin. */
 export const ServiceInfo = z.strictObject({
@@ -52,8 +53,10 @@ export const Intent = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('signOut') }),
   /** Back to the identity home (from warnings, success, menu, manage). */
   z.strictObject({ kind: z.literal('home') }),
-  /** Cancel what is in progress ("this wasn't me" before the PIN). */
+  /** Cancel what is in progress. */
   z.strictObject({ kind: z.literal('cancel') }),
+  /** "This wasn't me" on the PIN screen of a remote sign-in: the service refuses the other computer's number. */
+  z.strictObject({ kind: z.literal('refuseSignIn') }),
   /** Retry the last step that failed on the network. */
   z.strictObject({ kind: z.literal('retry') }),
   z.strictObject({ kind: z.literal('openMenu') }),
@@ -140,6 +143,23 @@ export type Problem = z.infer<typeof Problem>;
 
 const withProblem = { problem: Problem.optional() };
 
+/**
+ * The computer that asked for the access number, as the service saw it at the check at "Next" (its own words on its
+ * browser and operating system, the address it came from), and when it asked, by this computer's clock.
+ */
+export const PcInfo = PcContext.omit({ requestedAt: true })
+  .extend({ askedAt: z.number().int().min(0) })
+  .strict();
+export type PcInfo = z.infer<typeof PcInfo>;
+
+/**
+ * What the home screen says about the sign-in the user just ended with "This wasn't me": the service refused the
+ * other computer's number; the number was already dead; or the service could not be told (it stays valid there
+ * until it expires).
+ */
+export const Notice = z.enum(['sign-in-refused', 'access-number-gone', 'refusal-not-sent']);
+export type Notice = z.infer<typeof Notice>;
+
 /** A service the registration form can be for, with what its form asks for. */
 export const ServiceChoice = ServiceInfo.extend({
   setDeviceName: z.boolean(),
@@ -181,6 +201,7 @@ export const UiState = z.discriminatedUnion('screen', [
     screen: z.literal('home'),
     identity: IdentitySummary,
     identityCount: z.number().int().min(1),
+    notice: Notice.optional(),
     ...withProblem,
   }),
   /** 5. Access number ("Next"); a wrong number comes back here with a problem. */
@@ -200,6 +221,10 @@ export const UiState = z.discriminatedUnion('screen', [
     accessNumber: z.string().max(16).optional(),
     /** The origin that will be signed in. */
     target: ServiceInfo,
+    /** Remote: the computer that asked for the number, when the service says (the check at "Next"). */
+    pc: PcInfo.optional(),
+    /** Remote: when the access number ends, ms since the epoch by this computer's clock (for the countdown). */
+    expiresAt: z.number().int().min(0).optional(),
     ...withProblem,
   }),
   /** A wrong PIN: a warning, then a retry. */

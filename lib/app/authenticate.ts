@@ -1,5 +1,5 @@
-// The M-Pin sign-in both kinds share, from the PIN screen: the time permit (its cloud share cached per day), pass 1
-// and pass 2, which give the authOTT; and what a refusal of that authOTT leads to. Where the authOTT then goes is
+// The M-Pin sign-in both kinds share, from the PIN screen: the time permit (prefetched while the PIN was typed, else
+// fetched now: time-permit.ts), pass 1 and pass 2, which give the authOTT; and what a refusal of that authOTT leads to. Where the authOTT then goes is
 // the kind's own: the RPS for another browser (remote-sign-in.ts), the page that asked on this one
 // (local-sign-in.ts). The PIN lives only in this call (R1).
 import type { Refusal } from '../messages';
@@ -8,15 +8,14 @@ import type { Change } from '../store/db';
 import type { FlowRecord, IdentityRecord } from '../store/records';
 import type { UiState } from '../ui-state';
 import type { Context } from './context';
-import { fresh, isHttp, problem, problemOf, withProblem } from './problems';
+import { fresh, problem, problemOf, withProblem } from './problems';
 import { show } from './render';
+import { fetchTimePermit, RevokedError } from './time-permit';
 
 export type PinFlow = Extract<FlowRecord, { screen: 'pin' }>;
 
 /** The authOTT, with the identity as used (its time permit cache, lastUsed); or the screen of what went wrong. */
 export type Authenticated = { authOTT: string; used: IdentityRecord } | { shown: UiState };
-
-class RevokedError extends Error {}
 
 /** Time permit, pass 1 and pass 2 with the PIN; `wid` is the access number, or "0" for this browser. */
 export async function authenticate(
@@ -27,15 +26,10 @@ export async function authenticate(
   wid: string,
 ): Promise<Authenticated> {
   const rps = ctx.client(identity);
-  let cache = identity.timePermitCache;
   try {
-    const local = await rps.timePermit(identity.mpinIdHex).catch((e: unknown) => {
-      if (isHttp(e, 401, 403, 410)) throw new RevokedError();
-      throw e;
-    });
-    const share = cache && cache.date === local.date ? cache.share : (await rps.cloudTimePermit(local)).toLowerCase();
-    cache = { date: local.date, share };
-    const permit = mpin.recombineG1(fromHex(local.timePermit), fromHex(share));
+    const { local, cloud } = (await ctx.permits.take(identity, ctx.now())) ?? (await fetchTimePermit(rps, identity));
+    const cache = { date: local.date, share: cloud };
+    const permit = mpin.recombineG1(fromHex(local.timePermit), fromHex(cloud));
     const c1 = mpin.client1({
       mpinId: fromHex(identity.mpinIdHex),
       pin: pinFromDigits(pinDigits),

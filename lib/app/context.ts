@@ -1,10 +1,11 @@
-// What every use case works with: the store, the browser APIs (lib/app/platform.ts), the clock, the RPS client, and
-// the one queue that runs intents and a page's requests one at a time, so that two quick clicks never interleave
-// their writes.
+// What every use case works with: the store, the browser APIs (lib/app/platform.ts), the clock, the RPS client, the
+// time permits fetched ahead of "Login" (memory only), and the one queue that runs intents and a page's requests one
+// at a time, so that two quick clicks never interleave their writes.
 import { RpsClient, type RpsOptions } from '../rps/client';
 import { openStore, type Change, type Store } from '../store/db';
 import type { ServiceRecord } from '../store/records';
 import { defaultPlatform, type Platform } from './platform';
+import { PermitPrefetch } from './time-permit';
 
 export interface AppOptions {
   /** Opens the store (default: the extension's IndexedDB). */
@@ -23,6 +24,8 @@ export interface Context {
   rps: RpsOptions | undefined;
   /** The RPS client of a service (or of an identity's service: both carry its origin and settings). */
   client(service: Pick<ServiceRecord, 'origin' | 'clientSettings'>): RpsClient;
+  /** Time permits fetched while the user types a PIN (time-permit.ts). */
+  permits: PermitPrefetch;
   /** Runs `fn` after everything queued before it (whether that failed or not). */
   serial<T>(fn: () => Promise<T>): Promise<T>;
 }
@@ -38,6 +41,7 @@ export function createContext(options: AppOptions = {}): Context {
     now: options.now ?? Date.now,
     rps: options.rps,
     client: (service) => new RpsClient(service.origin, service.clientSettings, options.rps),
+    permits: new PermitPrefetch(),
     serial<T>(fn: () => Promise<T>): Promise<T> {
       const run = queue.then(fn, fn);
       queue = run.catch(() => {});

@@ -14,7 +14,10 @@ const ACCESS_NUMBER_GRACE = 5;
 
 /** When a flow stops being valid by time alone, or undefined: a PIN screen ends with its access number (R3/R23). */
 async function flowDeadline(s: Store, flow: FlowRecord): Promise<number | undefined> {
-  if ((flow.screen !== 'pin' && flow.screen !== 'wrong-pin') || flow.enteredAt === undefined) return undefined;
+  if (flow.screen !== 'pin' && flow.screen !== 'wrong-pin') return undefined;
+  // The service said when the number ends (the check at "Next"): it may be used until the grace seconds are over.
+  if (flow.expiresAt !== undefined) return flow.expiresAt + ACCESS_NUMBER_GRACE * 1000;
+  if (flow.enteredAt === undefined) return undefined;
   // The number cannot be older than its lifetime counted from when it was typed (a page's request: the same time).
   const identity = await s.getIdentity(flow.identityId);
   const ttl = ((identity?.clientSettings.ttlSeconds ?? DEFAULT_ACCESS_NUMBER_TTL) + ACCESS_NUMBER_GRACE) * 1000;

@@ -19,7 +19,7 @@ import {
   scanQr,
   setPin,
 } from './registration';
-import { remoteLogin, signOut, submitAccessNumber } from './remote-sign-in';
+import { refuseSignIn, remoteLogin, signOut, submitAccessNumber } from './remote-sign-in';
 import { render, show } from './render';
 
 type Kind = Intent['kind'];
@@ -90,8 +90,9 @@ const ROUTES: readonly Route[] = [
     show(ctx, { screen: 'access-number', identityId: identity.id }),
   ),
   withIdentity('submitAccessNumber', ['access-number', 'wrong-access-number'], ({ ctx, identity, intent }) =>
-    submitAccessNumber(ctx, identity, intent.accessNumber),
+    submitAccessNumber(ctx, identity, intent.accessNumber, intent),
   ),
+  withIdentity('refuseSignIn', ['pin'], ({ ctx, flow, identity, intent }) => refuseSignIn(ctx, identity, flow, intent)),
   withIdentity('login', ['pin'], ({ ctx, flow, identity, intent }) => {
     if (!canSignIn(identity)) return show(ctx, { screen: 'blocked', identityId: identity.id });
     return (flow.purpose === 'local' ? localLogin : remoteLogin)(ctx, identity, flow, intent.pin);

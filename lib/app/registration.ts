@@ -1,10 +1,11 @@
 // Getting an identity: add a service (its URL, or its QR code on the tab), register an e-mail address (PUT
 // /rps/user), "I confirmed my email" (the client secret from both D-TAs, kept in memory only: R1), "Resend
 // confirmation email", and the PIN that turns the client secret into the token (R5). "Reset PIN" is a new
-// registration for the same e-mail address.
+// registration for the same e-mail address. Each registration makes its own device key (newDeviceKey), sent with it
+// and kept in the identity record: it later proves the identity's claim on a PC's access number (issue 11).
 import { fromHex, mpin, parseMpinId, pinFromDigits, randomBytes, toHex } from '../mpin/index';
 import { isEmail } from '../rps/email';
-import { fetchClientSettings, RpsError } from '../rps/client';
+import { fetchClientSettings, newDeviceKey, RpsError } from '../rps/client';
 import type { FlowRecord, IdentityRecord, ServiceRecord } from '../store/records';
 import type { Intent, UiState } from '../ui-state';
 import type { Context } from './context';
@@ -69,9 +70,10 @@ export async function register(
   if (!isEmail(userId)) return show(ctx, withProblem({ screen: 'register', origin, email }, problem('invalid-email')));
   const settings = service.clientSettings;
   const name = (deviceName.trim() || ctx.platform.deviceNameSuggestion()).slice(0, 64);
+  const deviceKey = newDeviceKey();
   let reg;
   try {
-    reg = await ctx.client(service).register(userId, settings.setDeviceName ? name : undefined);
+    reg = await ctx.client(service).register(userId, settings.setDeviceName ? name : undefined, deviceKey);
     if (parseMpinId(reg.mpinId).fields.userID !== userId) throw new RpsError('malformed', 'register');
   } catch (e) {
     return show(ctx, withProblem(failFlow, isHttp(e, 400) ? problem('invalid-email') : problemOf(e), intent));
@@ -87,6 +89,7 @@ export async function register(
     mpinIdHex: reg.mpinId.toLowerCase(),
     state: reg.active ? 'activated' : 'started',
     regOTT: reg.regOTT,
+    deviceKey,
     created: ctx.now(),
     lastUsed: ctx.now(),
   };
@@ -124,7 +127,11 @@ export async function resendEmail(ctx: Context, identity: IdentityRecord, intent
   const flow: FlowRecord = { screen: 'email-sent', identityId: identity.id, resent: false };
   if (!identity.regOTT) return show(ctx, withProblem(flow, problem('registration-expired')));
   try {
-    const reg = await ctx.client(identity).resend(identity.mpinIdHex, identity.userId, identity.regOTT);
+    // an expired registration is made afresh under a new mpin_id: with the same device name and device key
+    const deviceName = identity.clientSettings.setDeviceName ? identity.deviceName : undefined;
+    const reg = await ctx
+      .client(identity)
+      .resend(identity.mpinIdHex, identity.userId, identity.regOTT, deviceName, identity.deviceKey);
     if (parseMpinId(reg.mpinId).fields.userID !== identity.userId) throw new RpsError('malformed', 'resend');
     const updated: IdentityRecord = {
       ...identity,

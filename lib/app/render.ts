@@ -83,6 +83,7 @@ export async function render(ctx: Context, flow: FlowRecord, detect = false): Pr
             screen: 'home',
             identity: id,
             identityCount: Math.max(1, (await s.listIdentities()).length),
+            ...(flow.notice ? { notice: flow.notice } : {}),
             ...p,
           };
           break;
@@ -102,6 +103,8 @@ export async function render(ctx: Context, flow: FlowRecord, detect = false): Pr
             purpose: flow.purpose,
             ...(flow.accessNumber ? { accessNumber: flow.accessNumber } : {}),
             target: serviceInfo(flow.targetOrigin),
+            ...(flow.pc ? { pc: flow.pc } : {}),
+            ...(flow.expiresAt !== undefined ? { expiresAt: flow.expiresAt } : {}),
             ...p,
           };
           break;

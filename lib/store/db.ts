@@ -2,6 +2,8 @@
 //   v1: `identities` (keyPath id), `meta` (the flow in progress, the selected identity).
 //   v2: `services` (keyPath origin), built from the identities' settings snapshots; index `byOrigin` on identities;
 //       identities get `lastUsed` (= created).
+//   Fields added later as optional need no migration: a record without them is valid (identities' `deviceKey`,
+//   issue 11: those registered before it simply have none).
 // Records are validated with zod on the way in (inside the transaction: a bad record aborts the whole change, so a
 // failure between two writes leaves the previous state) and on the way out (a bad record is skipped and logged).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';

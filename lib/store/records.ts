@@ -2,7 +2,7 @@
 // missing and logged by reason). R1/R5: no PIN, no client secret, and regOTT only until the PIN is set.
 import { z } from 'zod';
 import { ClientSettings } from '../rps/schemas';
-import { Intent, Problem } from '../ui-state';
+import { Intent, Notice, PcInfo, Problem } from '../ui-state';
 
 const hex = z
   .string()
@@ -22,6 +22,15 @@ export const IdentityRecord = z.strictObject({
   state: z.enum(['started', 'activated', 'registered', 'blocked']),
   /** Only until PIN setup (R5). */
   regOTT: z.string().max(256).optional(),
+  /**
+   * 32 random bytes (64 hex digits) made for this registration and sent with it: what lets this identity put its
+   * name on the PC it signs in ("Authenticating user …", issue 11). It proves the device, not the PIN. Identities
+   * registered before it existed have none.
+   */
+  deviceKey: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   /** The cloud share of the time permit for `date` (docs/protocol.md §9). */
   timePermitCache: z.strictObject({ date: z.number().int().min(0), share: hex.min(2) }).optional(),
   created: z.number().int(),
@@ -68,6 +77,10 @@ const signIn = {
     .optional(),
   /** When the access number was entered (or the page asked): the PIN screen expires with the number (R3). */
   enteredAt: z.number().int().optional(),
+  /** Remote: the computer that asked for the number, as the service said at the check at "Next". */
+  pc: PcInfo.optional(),
+  /** Remote: when the number ends, by this computer's clock (the service's end, corrected by its clock). */
+  expiresAt: z.number().int().min(0).optional(),
 };
 
 /**
@@ -81,7 +94,8 @@ export const FlowRecord = z.discriminatedUnion('screen', [
   z.strictObject({ screen: z.literal('register'), origin, email: z.string().max(254), ...withProblem }),
   z.strictObject({ screen: z.literal('email-sent'), identityId: id, resent: z.boolean(), ...withProblem }),
   z.strictObject({ screen: z.literal('setup-pin'), identityId: id, ...withProblem }),
-  z.strictObject({ screen: z.literal('home'), identityId: id, ...withProblem }),
+  /** `notice`: what became of a sign-in the user refused ("This wasn't me"). */
+  z.strictObject({ screen: z.literal('home'), identityId: id, notice: Notice.optional(), ...withProblem }),
   z.strictObject({ screen: z.literal('access-number'), identityId: id, ...withProblem }),
   z.strictObject({ screen: z.literal('pin'), ...signIn, ...withProblem }),
   /** A wrong PIN keeps the sign-in it belongs to, so "Try again" returns to the same PIN screen. */
