@@ -34,13 +34,22 @@ const agents = {
   'https:': { request: https.request, agent: new https.Agent({ keepAlive: true, maxSockets: Infinity }) },
 };
 
+/** What Node's fetch adds to every request: sent too, so that the server parses the same requests as before. */
+const FETCH_HEADERS = {
+  accept: '*/*',
+  'accept-language': '*',
+  'sec-fetch-mode': 'cors',
+  'user-agent': 'node',
+  'accept-encoding': 'gzip, deflate',
+};
+
 /** A client's HTTP exchange with one site: JSON in and out, one cookie kept, any non-2xx status thrown. */
 export class Session {
   cookie = '';
   constructor(readonly base: string) {}
   json(method: string, path: string, body?: unknown): Promise<any> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const headers: Record<string, string | number> = {};
+    const headers: Record<string, string | number> = { ...FETCH_HEADERS };
     if (payload !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(payload);

@@ -368,9 +368,13 @@ export function createRps(ctx: ServerContext, deps: RpsDeps) {
 
   /** Milagro's attempt counting: 401 for a wrong PIN, 410 once the limit is reached (and ever after). */
   async function countAttempt(mpinId: string, ok: boolean): Promise<{ status: number; message: string }> {
-    if (ok && ((await storage.get('attempts', mpinId))?.count ?? 0) < config.MAX_INVALID_LOGIN_ATTEMPTS) {
-      await storage.delete('attempts', mpinId);
-      return { status: 200, message: 'Authentication successful' };
+    if (ok) {
+      const attempts = await storage.get('attempts', mpinId);
+      if ((attempts?.count ?? 0) < config.MAX_INVALID_LOGIN_ATTEMPTS) {
+        // most sign-ins have no wrong PIN to forget: no write for them
+        if (attempts) await storage.delete('attempts', mpinId);
+        return { status: 200, message: 'Authentication successful' };
+      }
     }
     // An atomic increment: two wrong PINs at once, even on two server processes, count twice.
     await storage.insert('attempts', mpinId, { count: 0 });

@@ -71,6 +71,19 @@ describe('pass-2 checker', () => {
     expect(v.stats()).toEqual({ checks: 4, batches: 1 });
   });
 
+  it('a sign-in waits only for the pass 2s announced before it came, not for later ones', async () => {
+    const v = createPass2Verifier({ serverSecret, workers: 1, maxWaitMs: 60_000 });
+    running.push(v);
+    v.expect();
+    v.expect();
+    const first = v.verify(cases[0]!.input);
+    // five more users reach pass 1 meanwhile: the first sign-in does not wait for them
+    for (let i = 0; i < 5; i++) v.expect();
+    const second = v.verify(cases[1]!.input);
+    expect(await Promise.all([first, second])).toEqual([true, false]);
+    expect(v.stats()).toEqual({ checks: 2, batches: 1 });
+  });
+
   it('an announced pass 2 that never comes holds the others at most maxWaitMs; without batching nothing waits', async () => {
     const batched = createPass2Verifier({ serverSecret, workers: 1, maxWaitMs: 5 });
     const single = createPass2Verifier({ serverSecret, workers: 1, batch: false, maxWaitMs: 60_000 });
