@@ -1,6 +1,9 @@
 // Fixtures for the popup's component tests: UiStates that pass UiState.parse, and a fake background that answers
 // the popup in sendResponse style (WXT's fakeBrowser.runtime.sendMessage only relays replies given through sendResponse).
+import { expect } from 'vitest';
+import { render, screen, waitFor } from '@testing-library/svelte';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import App from '@/entrypoints/popup/App.svelte';
 import { UiState, type IdentitySummary, type Intent, type ServiceInfo } from '@/lib/ui-state';
 
 export const service: ServiceInfo = { origin: 'http://localhost:8080', name: 'localhost:8080' };
@@ -93,4 +96,12 @@ export function fakeBackground(initial: unknown, next: (intent: Intent) => unkno
     intents: () =>
       received.flatMap((m) => ((m as { type: string }).type === 'intent' ? [(m as { intent: Intent }).intent] : [])),
   };
+}
+
+/** The popup on a fake background (see fakeBackground), once its first state is rendered. */
+export async function openPopup(initial: unknown, next?: (intent: Intent) => unknown): Promise<FakeBackground> {
+  const bg = fakeBackground(initial, next);
+  render(App);
+  await waitFor(() => expect(screen.queryByText(/Connecting to the extension/)).toBeNull());
+  return bg;
 }

@@ -1,27 +1,20 @@
 // One test per popup screen: the App renders a given UiState from a fake background, shows the guide's words and
 // sends the right intent for each button (by mouse and by keyboard where it matters).
 import { beforeEach, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import App from '@/entrypoints/popup/App.svelte';
 import type { Intent } from '@/lib/ui-state';
 import {
   BAD_ACCESS_NUMBER,
   GOOD_ACCESS_NUMBER,
   fakeBackground,
   identity,
+  openPopup as open,
   other,
   service,
   states,
   ui,
 } from './fixtures';
-
-async function open(state: unknown, next?: (intent: Intent) => unknown) {
-  const bg = fakeBackground(state, next);
-  render(App);
-  await waitFor(() => expect(screen.queryByText(/Connecting to the extension/)).toBeNull());
-  return bg;
-}
 
 const button = (name: string | RegExp) => screen.getByRole('button', { name });
 const h1 = () => screen.getByRole('heading', { level: 1 });

@@ -2,19 +2,10 @@
 // registration form that names its service and lets the user pick among the added ones, and the add-service screen
 // that says it waits while the browser's permission prompt is open.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import App from '@/entrypoints/popup/App.svelte';
-import type { Intent } from '@/lib/ui-state';
-import { fakeBackground, identity, other, service, states, ui } from './fixtures';
-
-async function open(state: unknown, next?: (intent: Intent) => unknown) {
-  const bg = fakeBackground(state, next);
-  render(App);
-  await waitFor(() => expect(screen.queryByText(/Connecting to the extension/)).toBeNull());
-  return bg;
-}
+import { identity, openPopup as open, other, service, states, ui } from './fixtures';
 
 const button = (name: string | RegExp) => screen.getByRole('button', { name });
 
