@@ -84,7 +84,12 @@ describe('packaging for the stores', () => {
       );
       const zip = zipEntries(ZIPS[browser]);
       const manifest = JSON.parse(zipText(zip, 'manifest.json'));
-      assert.equal(manifest.name, 'M-Pin Authenticator');
+      // The name is the catalogue's (__MSG_extName__), in the default language's words from the zip's _locales.
+      const messages = JSON.parse(zipText(zip, `_locales/${manifest.default_locale}/messages.json`));
+      assert.equal(
+        manifest.name.replace(/^__MSG_(\w+)__$/, (_, key) => messages[key].message),
+        'M-Pin Authenticator',
+      );
       assert.equal(manifest.version, pkg.version);
       assert.equal(manifest.manifest_version, manifestVersion);
       assert.equal(Boolean(manifest.browser_specific_settings?.gecko?.id), browser === 'firefox');
