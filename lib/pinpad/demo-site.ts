@@ -1,6 +1,6 @@
-// Adapter for the reference server's demo relying party (server/rpa/site.ts), whose markup is a contract
-// documented in server/rpa/PINPAD.md: the in-browser PIN pad `section[data-mpin-pinpad]` on `/`, and
-// "Sign in with Phone" `section[data-mpin-phone-login]` on `/phone-login`. Both carry
+// Adapter for the reference server's demo relying party (server/rpa/home-page.ts, server/rpa/phone-login.ts), whose
+// markup is a contract documented in server/rpa/PINPAD.md: the in-browser PIN pad `section[data-mpin-pinpad]` on
+// `/`, and "Sign in with Phone" `section[data-mpin-phone-login]` on `/phone-login`. Both carry
 // `data-mpin-authenticate-url` and `data-mpin-success-url`; the page's own script (server/web/pinpad.ts) POSTs
 // the authOTT to the first and then goes to the second. The extension follows the second (same origin only), but
 // posts only to the service's own authenticateURL from its clientSettings: the first is reported, never used.

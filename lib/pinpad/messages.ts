@@ -1,7 +1,7 @@
 // The content script's side of the runtime messages (docs/extension.md). The shapes are the background's
 // (lib/messages.ts, one closed union); the content script parses every reply and every incoming message with
 // them, and reads completeSignIn a little more strictly still: Milagro's authOTT is 16 bytes in hex
-// (server/rpa/site.ts accepts exactly 32 hex digits), so nothing else is ever posted to the page's server.
+// (server/rpa/authenticate.ts accepts exactly 32 hex digits), so nothing else is ever posted to the page's server.
 import { z } from 'zod';
 import { CompleteSignInMessage, type PinpadFound, type RequestLocalSignIn, type ServiceCheck } from '../messages';
 
