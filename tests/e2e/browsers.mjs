@@ -45,15 +45,18 @@ export function snapshotBuild(kind, { grantHost = false } = {}) {
 
 /**
  * The phone: `kind`'s browser with a snapshot of the built extension. `asShipped` leaves Chromium's manifest as
- * built (no host granted: for the checks that need no service).
+ * built (no host granted: for the checks that need no service); `firefoxPrefs`: more prefs for a Firefox profile
+ * (e.g. a dark scheme, which Firefox cannot emulate for a test page).
  */
-export async function launchPhone(kind, { asShipped = false } = {}) {
+export async function launchPhone(kind, { asShipped = false, firefoxPrefs = {} } = {}) {
   const extDir = snapshotBuild(kind, { grantHost: kind === 'chromium' && !asShipped });
   try {
     const launched =
       kind === 'chromium'
         ? await launchChromium(extDir)
-        : await launchFirefox(extDir, { prefs: { 'extensions.webextOptionalPermissionPrompts': false } });
+        : await launchFirefox(extDir, {
+            prefs: { ...firefoxPrefs, 'extensions.webextOptionalPermissionPrompts': false },
+          });
     const phone = kind === 'chromium' ? chromiumPhone(launched) : firefoxPhone(launched, extDir);
     return {
       ...phone,

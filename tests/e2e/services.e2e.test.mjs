@@ -3,14 +3,15 @@
 // device name):
 //  - "Add a service" from the menu adds the second service; "Add new identity" then registers on it by picking it
 //    on the form; the menu names each identity's service;
-//  - Chromium, dark scheme (prefers-color-scheme emulated): the design tokens switch, and axe finds no violation
-//    (colour contrast included) on the main screens, message boxes among them;
+//  - the dark scheme (Chromium: prefers-color-scheme emulated on the popup; Firefox: a second phone whose profile
+//    prefers it): the design tokens switch, and axe finds no violation (colour contrast included) on the main
+//    screens, message boxes among them;
 //  - a 30-character e-mail address of wide letters wraps inside the message box of "Success", "Signed out" and
 //    "Access Denied" instead of running past its right edge.
 // Every popup screen the flows reach is checked with axe; the last test of each browser says what axe found.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BROWSER_NAMES, BROWSERS } from './browsers.mjs';
+import { BROWSER_NAMES, BROWSERS, launchPhone } from './browsers.mjs';
 import { Guide, literally } from './flows.mjs';
 import { click, fill, pcAccessNumber, realClick, startGuideServer } from './guide.mjs';
 
@@ -130,11 +131,27 @@ for (const kind of BROWSERS) {
       await popup.close();
     });
 
-    if (kind === 'chromium') {
-      it('dark scheme: the tokens switch, and axe finds no violation on the main screens', async () => {
-        const popup = await g.openPopup();
-        await popup.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
-        const dark = (label) => ({ label: `${label} (dark)` });
+    it('dark scheme: the tokens switch, and axe finds no violation on the main screens', async () => {
+      const dark = (label) => ({ label: `${label} (dark)` });
+      // Chromium emulates the scheme on the popup's page; Firefox cannot, so there a second phone prefers it
+      const darkPhone =
+        kind === 'firefox' ? await launchPhone(kind, { firefoxPrefs: { 'ui.systemUsesDarkTheme': 1 } }) : undefined;
+      try {
+        const popup = darkPhone ? await darkPhone.openPopup() : await g.openPopup();
+        if (darkPhone) {
+          // a new phone: the second service and an identity there first
+          await g.at(popup, 'add-service', dark('add-service, first'));
+          await fill(popup, /service url/i, second.publicUrl);
+          await realClick(popup, 'Add service');
+          await g.at(popup, 'register', dark('register, one service'));
+          await fill(popup, /e-?mail/, EMAIL);
+          await click(popup, 'Setup M-Pin');
+          await g.at(popup, 'setup-pin', dark('setup-pin'));
+          await popup.keyboard.type(PIN2);
+          await click(popup, 'SETUP');
+        } else {
+          await popup.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: 'dark' }]);
+        }
         await g.at(popup, 'home', dark('home'));
         const colours = await popup.evaluate(() => [
           getComputedStyle(document.documentElement).backgroundColor,
@@ -178,8 +195,10 @@ for (const kind of BROWSERS) {
         await g.at(popup, 'home');
         await pcPage.close();
         await popup.close();
-      });
-    }
+      } finally {
+        await darkPhone?.close();
+      }
+    });
 
     it(`a 30-character e-mail address wraps inside the box of "Success", "Signed out" and "Access Denied"`, async () => {
       const popup = await g.openPopup();
@@ -228,19 +247,18 @@ for (const kind of BROWSERS) {
           'menu (two services)',
           'signed-out (long e-mail)',
           'blocked (long e-mail)',
-          ...(kind === 'chromium'
-            ? [
-                'home (dark)',
-                'menu (dark)',
-                'register (dark)',
-                'add-service (dark)',
-                'add-service problem (dark)',
-                'access-number (dark)',
-                'pin (dark)',
-                'wrong-pin (dark)',
-                'success (dark)',
-                'signed-out (dark)',
-              ]
+          'home (dark)',
+          'menu (dark)',
+          'register (dark)',
+          'add-service (dark)',
+          'add-service problem (dark)',
+          'access-number (dark)',
+          'pin (dark)',
+          'wrong-pin (dark)',
+          'success (dark)',
+          'signed-out (dark)',
+          ...(kind === 'firefox'
+            ? ['add-service, first (dark)', 'register, one service (dark)', 'setup-pin (dark)']
             : []),
         ].map((screen) => `popup: ${screen}`),
       );
