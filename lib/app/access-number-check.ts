@@ -23,7 +23,7 @@ export interface NumberFacts {
  * Asks the service about `wid`. Throws what the request threw, but for a 404 (no check there): an http 400 means
  * the number is unknown, used, refused or expired.
  */
-export async function checkAccessNumber(ctx: Context, rps: RpsClient, wid: string): Promise<NumberFacts> {
+export async function checkNumberAtNext(ctx: Context, rps: RpsClient, wid: string): Promise<NumberFacts> {
   let check;
   try {
     check = await rps.checkAccessNumber(wid);

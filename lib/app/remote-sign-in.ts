@@ -7,7 +7,7 @@ import { RpsError } from '../rps/client';
 import { refusalOf } from '../messages';
 import type { FlowRecord, IdentityRecord } from '../store/records';
 import type { Intent, Notice, UiState } from '../ui-state';
-import { checkAccessNumber, startWhileTyping, type NumberFacts } from './access-number-check';
+import { checkNumberAtNext, startWhileTyping, type NumberFacts } from './access-number-check';
 import { authenticate, showRefusal, type PinFlow } from './authenticate';
 import type { Context } from './context';
 import { identityOf } from './flows';
@@ -45,7 +45,7 @@ export async function submitAccessNumber(
   const rps = ctx.client(identity);
   let facts: NumberFacts;
   try {
-    facts = await checkAccessNumber(ctx, rps, an);
+    facts = await checkNumberAtNext(ctx, rps, an);
   } catch (e) {
     if (isHttp(e, 400))
       return show(ctx, {
