@@ -51,17 +51,21 @@ function armPopupClock(popup) {
   });
 }
 
-/** When the PC's page got its answers: the poll that said "authenticate", and its own sign-in (epoch ms). */
+/**
+ * When the PC's page got its answers (epoch ms): the poll that told it to go on (the last /rps/access answer before
+ * it asked /mpinAuthenticate: the page navigates away before a body could be read), and its own sign-in.
+ */
 function watchPc(pcPage) {
   const heard = { told: 0, signedIn: 0 };
-  pcPage.on('response', async (res) => {
-    const at = performance.timeOrigin + performance.now();
+  let lastPoll = 0;
+  const at = () => performance.timeOrigin + performance.now();
+  pcPage.on('response', (res) => {
     const { pathname } = new URL(res.url());
-    if (pathname === '/mpinAuthenticate') heard.signedIn = at;
-    if (pathname === '/rps/access' && !heard.told) {
-      const body = await res.json().catch(() => ({}));
-      if (body.status === 'authenticate') heard.told = at;
-    }
+    if (pathname === '/rps/access') lastPoll = at();
+    if (pathname === '/mpinAuthenticate') heard.signedIn = at();
+  });
+  pcPage.on('request', (req) => {
+    if (new URL(req.url()).pathname === '/mpinAuthenticate') heard.told = lastPoll;
   });
   return heard;
 }
