@@ -145,9 +145,11 @@ async function runTarget(target: Target): Promise<Row[]> {
     const devices: Device[] = [];
     for (let i = 0; i < max; i++) devices.push(await Device.enrol(urls[i % urls.length]!, settings, i));
     // Warm-up, untimed: each process fetches its secret shares and starts its checkers on first use, and each
-    // identity's first time permit of the day has the RPS fetch a run of days from the first D-TA.
+    // identity's first time permit of the day has the RPS fetch a run of days from the first D-TA; then every
+    // identity at once, so that batches form and the checkers' batch path is compiled before the first window.
     for (const url of urls) await devices[0]!.signIn(url, settings);
     for (const [i, device] of devices.entries()) await device.signIn(urls[i % urls.length]!, settings);
+    await Promise.all(devices.map((device, i) => device.signIn(urls[i % urls.length]!, settings)));
     devices[0]!.selfCheck();
 
     console.log(`\n${target.label}: ${seconds} s per level, Node ${process.version}\n`);
