@@ -1,3 +1,4 @@
+// @vitest-environment node
 // The server's pass-2 checker (server/verify/): real worker threads running lib/mpin's batch check, and the
 // event-loop mode. Every sign-in gets the verdict of the single check, whether it was checked alone or in a batch
 // with bad ones; batches form when sign-ins queue up, and wait for the pass 2s the RPS announced; a malformed input
