@@ -11,8 +11,9 @@
  * server's challenge: per identity the fixed-base tables of H(ID), of H(ID) + H_T(date, ID) and of SEC, and a pool of
  * pass-1 values (x, U = x·H(ID), UT = x·(H(ID) + H_T)), each used once. In the window it only recombines the time
  * permit it fetched and computes V = −(x + y)·SEC: it takes a few ms of CPU per sign-in instead of about 19, so
- * that the cores go to the server. An untimed warm-up signs every identity in once first (the server fetches its
- * secret shares and starts its checkers, the RPS fetches each identity's run of time permits from the first D-TA).
+ * that the cores go to the server. An untimed warm-up signs every identity in first (the server fetches its secret
+ * shares and starts its checkers, the RPS fetches each identity's run of time permits from the first D-TA), then
+ * runs the highest level for a few seconds, so that no window measures the JIT compiler.
  *
  * It starts the servers itself (child processes, temporary DATA_DIR, no activation e-mail, no rate limit: one
  * address would otherwise be throttled) and runs the same load once per configuration, in one run:
@@ -24,7 +25,7 @@
  * BENCH_SECONDS (per level, default 10), BENCH_LEVELS (default "1,10,50"), BENCH_MODES (default "off,on"; a mode
  * may add variables, e.g. "off,on/VERIFY_WORKERS=1,on/VERIFY_WORKERS=2"), BENCH_PROCESSES, BENCH_POOL_RATE
  * (sign-ins per second the pools are sized for, default 400), BENCH_PROFILE_DIR (CPU profiles of the timed windows,
- * server and load generator: bench/profile-window.mjs).
+ * server and load generator: bench/profile-window.mjs), BENCH_WARM_UP_SECONDS (default 3).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -50,6 +51,8 @@ const serverNodeFlags = profileDir
  * a client whose pool runs dry computes the rest on the spot, which the table's note reports.
  */
 const POOL_RATE = Number(process.env.BENCH_POOL_RATE ?? 400);
+/** Untimed seconds at the highest level before the first window (BENCH_WARM_UP_SECONDS). */
+const WARM_UP_SECONDS = Number(process.env.BENCH_WARM_UP_SECONDS ?? 3);
 const MODES: Record<string, Record<string, string>> = {
   off: { BATCH_VERIFY: 'off', VERIFY_WORKERS: '0' },
   on: {},
@@ -144,31 +147,19 @@ async function runTarget(target: Target): Promise<Row[]> {
     const max = Math.max(...levels);
     const devices: Device[] = [];
     for (let i = 0; i < max; i++) devices.push(await Device.enrol(urls[i % urls.length]!, settings, i));
-    // Warm-up, untimed: each process fetches its secret shares and starts its checkers on first use, and each
-    // identity's first time permit of the day has the RPS fetch a run of days from the first D-TA; then every
-    // identity at once, so that batches form and the checkers' batch path is compiled before the first window.
-    for (const url of urls) await devices[0]!.signIn(url, settings);
-    for (const [i, device] of devices.entries()) await device.signIn(urls[i % urls.length]!, settings);
-    await Promise.all(devices.map((device, i) => device.signIn(urls[i % urls.length]!, settings)));
-    devices[0]!.selfCheck();
 
-    console.log(`\n${target.label}: ${seconds} s per level, Node ${process.version}\n`);
-    console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors | load generator CPU |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-    for (const level of levels) {
+    /** Fills the pools of the first `level` devices for `secs` seconds of sign-ins. */
+    const prepare = (level: number, secs: number) => {
       for (const device of devices.slice(0, level)) {
-        device.prepare(Math.ceil((POOL_RATE * seconds) / level));
+        device.prepare(Math.ceil((POOL_RATE * secs) / level));
         device.poolMisses = 0;
       }
-      const toggleProfiles = () => profileDir && target.pids.forEach((pid) => process.kill(pid, 'SIGUSR2'));
-      toggleProfiles();
-      if (profileDir) await startProfile();
-      const cpu0 = process.cpuUsage();
-      const server0 = processCpu(target.pids);
+    };
+    /** `level` clients signing in, each again as soon as it is done, for `secs` seconds. */
+    const drive = async (level: number, secs: number) => {
       const latencies: number[] = [];
       let errors = 0;
-      const end = performance.now() + seconds * 1000;
-      const t0 = performance.now();
+      const end = performance.now() + secs * 1000;
       await Promise.all(
         Array.from({ length: level }, async (_, c) => {
           const url = urls[c % urls.length]!;
@@ -184,6 +175,31 @@ async function runTarget(target: Target): Promise<Row[]> {
           }
         }),
       );
+      return { latencies, errors };
+    };
+    // Warm-up, untimed: each process fetches its secret shares and starts its checkers on first use, and each
+    // identity's first time permit of the day has the RPS fetch a run of days from the first D-TA; then every
+    // identity at once, so that batches form and the checkers' batch path is compiled before the first window.
+    for (const url of urls) await devices[0]!.signIn(url, settings);
+    for (const [i, device] of devices.entries()) await device.signIn(urls[i % urls.length]!, settings);
+    await Promise.all(devices.map((device, i) => device.signIn(urls[i % urls.length]!, settings)));
+    devices[0]!.selfCheck();
+    // and a few seconds at the highest level, so that the first window does not measure the JIT compiler
+    prepare(max, WARM_UP_SECONDS);
+    await drive(max, WARM_UP_SECONDS);
+
+    console.log(`\n${target.label}: ${seconds} s per level, Node ${process.version}\n`);
+    console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors | load generator CPU |');
+    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    for (const level of levels) {
+      prepare(level, seconds);
+      const toggleProfiles = () => profileDir && target.pids.forEach((pid) => process.kill(pid, 'SIGUSR2'));
+      toggleProfiles();
+      if (profileDir) await startProfile();
+      const cpu0 = process.cpuUsage();
+      const server0 = processCpu(target.pids);
+      const t0 = performance.now();
+      const { latencies, errors } = await drive(level, seconds);
       const elapsed = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const server1 = processCpu(target.pids);
