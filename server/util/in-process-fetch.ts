@@ -54,7 +54,9 @@ export async function inProcessFetch(input: string | URL, init: RequestInit = {}
     if (value === undefined) continue;
     for (const v of Array.isArray(value) ? value : [value]) headers.append(name, String(v));
   }
-  return new Response(NULL_BODY.has(res.statusCode) ? null : res.rawPayload, { status: res.statusCode, headers });
+  // (a copy in a plain Uint8Array: a Buffer is not a BodyInit to the DOM types of the tests' type check)
+  const payload = NULL_BODY.has(res.statusCode) ? null : new Uint8Array(res.rawPayload);
+  return new Response(payload, { status: res.statusCode, headers });
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
