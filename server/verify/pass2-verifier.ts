@@ -60,11 +60,15 @@ interface Checker {
 
 /**
  * One per core, less the one the event loop needs, at least one: the event loop (HTTP, storage) is busy whenever the
- * checkers are, and a second checker thread on a 2-core machine only takes CPU from it (measured: README, Speed).
+ * checkers are. On the 2-core VM, two checker threads gave no more sign-ins per second than one, with a higher p99
+ * (bench:server, `on/VERIFY_WORKERS=2`).
  */
 export const defaultWorkers = () => Math.max(1, availableParallelism() - 1);
 
-/** Measured on the 2-core VM: batches of 8–16 at 50 clients, with p99 well below the one-by-one mode's. */
+/**
+ * Measured on the 2-core VM at 50 clients: batches of about 16; 20 ms left them smaller and cost the checker more CPU
+ * per sign-in, 100 and 150 ms gained nothing (waits mostly end earlier, when the announced pass 2s have come).
+ */
 const DEFAULT_MAX_WAIT_MS = 50;
 const DEFAULT_MAX_BATCH = 32;
 /**
