@@ -2,7 +2,8 @@
  * Builds and starts the whole reference server in one process: a public listener (demo relying party, RPS
  * public API under /rps, second "cloud" D-TA under /dta2, mailbox) and a private one on 127.0.0.1 (RPS
  * private API, first D-TA under /dta1, the relying party's hooks under /rpa). The parts talk to each
- * other over HTTP exactly as Milagro's separate services do, so each could run on its own.
+ * other by URL exactly as Milagro's separate services do, so each could run on its own; calls between the
+ * listeners of this one process skip the socket (util/in-process-fetch.ts).
  * It refuses to start when identities are registered but a secret file is gone (secret-files.ts), serves the
  * mailbox only where that is safe (mail/mailbox-access.ts), and purges expired records every minute.
  */
@@ -24,6 +25,7 @@ import { registerRpsPublic } from './rps/public-routes.ts';
 import { openStorage } from './storage/open.ts';
 import { createHttpApp } from './util/http.ts';
 import { isStorageFailure } from './storage/failure.ts';
+import { serveInProcess } from './util/in-process-fetch.ts';
 import {
   CREDENTIALS_FILE,
   loadCredentials,
@@ -111,6 +113,7 @@ export async function startServer(config: Config, now: () => number = Date.now):
   await pub.listen({ port: config.PORT, host: config.HOST });
   const port = (pub.server.address() as { port: number }).port;
   ctx.publicUrl = config.PUBLIC_URL ? config.publicUrl : `http://${config.HOST}:${port}`;
+  const inProcess = [serveInProcess(ctx.privateUrl, priv), serveInProcess(ctx.publicUrl, pub)];
 
   const purge = setInterval(() => void purgeExpired(), 60_000);
   purge.unref();
@@ -131,6 +134,7 @@ export async function startServer(config: Config, now: () => number = Date.now):
     warnings: mailbox.exposed ? [mailboxWarning(config.HOST, ctx.publicUrl)] : [],
     async close() {
       clearInterval(purge);
+      for (const stop of inProcess) stop();
       await rps.close();
       await pub.close();
       await priv.close();

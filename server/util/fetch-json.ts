@@ -1,10 +1,12 @@
 /**
  * The server's one way to call another HTTP service (the RPS calling a D-TA and the relying party's hooks, the
  * relying party calling the RPS private API): fetch with a timeout, a JSON body, the answer read as JSON and checked
- * with zod. Every failure is a FetchJsonError that says which call failed and how, in words safe for a log: the
- * caller's label, never the URL (query strings carry signatures and OTTs), and never the body.
+ * with zod. A call to one of this process's own listeners is served without a socket (in-process-fetch.ts). Every
+ * failure is a FetchJsonError that says which call failed and how, in words safe for a log: the caller's label,
+ * never the URL (query strings carry signatures and OTTs), and never the body.
  */
 import type { z } from 'zod';
+import { inProcessFetch } from './in-process-fetch.ts';
 
 export type FetchJsonFailure = 'unreachable' | 'timeout' | 'status' | 'malformed';
 
@@ -44,7 +46,7 @@ export async function fetchJson<S extends z.ZodType>(url: string, opts: FetchJso
   let res: Response;
   let text: string;
   try {
-    res = await fetch(url, {
+    res = await inProcessFetch(url, {
       method: opts.method ?? 'GET',
       headers: { ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
       body: opts.body === undefined ? undefined : JSON.stringify(opts.body),

@@ -1,9 +1,14 @@
 // @vitest-environment node
 // server/util/in-process-fetch.ts: a request to one of this process's listeners is answered by its Fastify instance
-// without a socket, as fetch would have answered it; any other URL goes over HTTP.
+// without a socket, as fetch would have answered it; any other URL goes over HTTP. The whole server in one process
+// makes its own calls (RPS to D-TA and hooks, relying party to RPS) that way.
 import Fastify, { type FastifyInstance } from 'fastify';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inProcessFetch, serveInProcess } from '../../server/util/in-process-fetch.ts';
+import { enrol } from '../support/enrol.ts';
+import { MilagroClient } from '../support/milagro-http-client.ts';
+import { startServerWithPhone } from '../support/server-fixture.ts';
 
 // Nothing listens there: only the in-process route can answer.
 const ORIGIN = 'http://127.0.0.1:1';
@@ -89,5 +94,33 @@ describe('inProcessFetch', () => {
     // nothing listens on port 1
     await expect(inProcessFetch(`${ORIGIN}/hook`)).rejects.toThrow(/fetch failed/);
     stop = serveInProcess(ORIGIN, app);
+  });
+});
+
+describe('the server in one process', () => {
+  it('makes its calls to its private listener (D-TA 1, the hooks, the RPS private API) without HTTP', async () => {
+    const { server, phone } = await startServerWithPhone();
+    // every HTTP request this process sends, as fetch (undici) announces it
+    const sent: string[] = [];
+    const onRequest = (message: unknown) => {
+      const { origin, path } = (message as { request: { origin: string; path: string } }).request;
+      sent.push(new URL(path, origin).href);
+    };
+    subscribe('undici:request:create', onRequest);
+    try {
+      // registration and PIN set-up (RPS → D-TA 1), and a browser sign-in (RPS → the relying party's hooks,
+      // relying party → RPS /authenticate)
+      const id = await enrol(phone, 'solo@example.com', 2580);
+      const browser = new MilagroClient(server.publicUrl);
+      await browser.init();
+      expect((await browser.browserAuthenticate(await browser.passes(id, 2580))).status).toBe(200);
+      expect((await browser.request('GET', '/protected')).text).toContain('solo@example.com');
+    } finally {
+      unsubscribe('undici:request:create', onRequest);
+      await server.stop();
+    }
+    // the test's own requests were seen, so the count below is not empty for want of announcements
+    expect(sent.some((url) => url.startsWith(`${server.publicUrl}/rps/pass2`))).toBe(true);
+    expect(sent.filter((url) => url.startsWith(server.privateUrl))).toEqual([]);
   });
 });
