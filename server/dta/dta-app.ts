@@ -5,7 +5,8 @@
  * The first D-TA is private (only the RPS calls it); the second ("cloud") one is also called by clients
  * directly, with the signed parameters the RPS hands them, so it answers CORS and has /time and /apiSettings.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import cors from '@fastify/cors';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { epochDay, fromHex, mpin, toHex } from '../../lib/mpin/index.ts';
 import { HttpError } from '../util/errors.ts';
@@ -54,7 +55,7 @@ function parseQuery<T>(schema: z.ZodType<T>, req: FastifyRequest): T {
   return r.data;
 }
 
-export function registerDta(app: FastifyInstance, opts: DtaOptions): void {
+export async function registerDta(app: FastifyInstance, opts: DtaOptions): Promise<void> {
   const now = opts.now ?? Date.now;
   const startTime = isoSeconds(new Date(now()));
   const { app_key: key, app_id: appId } = opts.credentials;
@@ -69,13 +70,9 @@ export function registerDta(app: FastifyInstance, opts: DtaOptions): void {
     }
   };
 
-  if (opts.cloud) {
-    app.addHook('onSend', async (_req: FastifyRequest, reply: FastifyReply) => {
-      reply.header('Access-Control-Allow-Origin', '*');
-      reply.header('Access-Control-Allow-Methods', 'GET,OPTIONS');
-    });
-    app.options('/*', async (_req, reply) => reply.code(204).send());
-  }
+  // clients fetch their second share from any origin, without cookies; any OPTIONS request gets the preflight
+  if (opts.cloud)
+    await app.register(cors, { origin: '*', credentials: false, methods: 'GET,OPTIONS', strictPreflight: false });
 
   app.get('/clientSecret', async (req) => {
     const q = parseQuery(ClientSecretQuery, req);
