@@ -8,6 +8,8 @@
 //    is false, but still wants a user gesture (the flows click "Add service" with the real mouse).
 //  - A closed shadow root: the DevTools protocol pierces it (Chromium); WebDriver BiDi cannot, so in Firefox the
 //    offer's button is found by geometry (document.elementFromPoint answers the host element for any point of it).
+//  - The UI language: Chromium takes it from --lang; Firefox from the intl.locale.requested pref, and only for a
+//    language whose language pack is installed (Debian's firefox-esr-l10n-de for German, which .ci/run installs).
 //  - Only Chromium's MV3 background can be stopped by a test (a service worker, closed through the DevTools
 //    protocol); Firefox's MV2 background page is persistent and no automation API stops it.
 import fs from 'node:fs';
@@ -46,16 +48,20 @@ export function snapshotBuild(kind, { grantHost = false } = {}) {
 /**
  * The phone: `kind`'s browser with a snapshot of the built extension. `asShipped` leaves Chromium's manifest as
  * built (no host granted: for the checks that need no service); `firefoxPrefs`: more prefs for a Firefox profile
- * (e.g. a dark scheme, which Firefox cannot emulate for a test page).
+ * (e.g. a dark scheme, which Firefox cannot emulate for a test page); `lang`: the browser's UI language (e.g. "de").
  */
-export async function launchPhone(kind, { asShipped = false, firefoxPrefs = {} } = {}) {
+export async function launchPhone(kind, { asShipped = false, firefoxPrefs = {}, lang } = {}) {
   const extDir = snapshotBuild(kind, { grantHost: kind === 'chromium' && !asShipped });
   try {
     const launched =
       kind === 'chromium'
-        ? await launchChromium(extDir)
+        ? await launchChromium(extDir, { args: lang ? [`--lang=${lang}`] : [] })
         : await launchFirefox(extDir, {
-            prefs: { ...firefoxPrefs, 'extensions.webextOptionalPermissionPrompts': false },
+            prefs: {
+              ...firefoxPrefs,
+              ...(lang ? { 'intl.locale.requested': lang } : {}),
+              'extensions.webextOptionalPermissionPrompts': false,
+            },
           });
     const phone = kind === 'chromium' ? chromiumPhone(launched) : firefoxPhone(launched, extDir);
     return {
