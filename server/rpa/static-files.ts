@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 /** Where `npm run build:web` puts the bundled scripts and the style sheet. */
 export const STATIC_DIR = join(fileURLToPath(import.meta.url), '..', 'static');
 
-const SERVED = /^\/[a-z0-9][a-z0-9-]*\.(?:js|css|map)$/;
+const SERVED = /^\/[A-Za-z0-9][A-Za-z0-9-]*\.(?:js|css|map)$/;
 
 export async function registerStaticFiles(app: FastifyInstance): Promise<void> {
   if (!existsSync(join(STATIC_DIR, 'pinpad.js')))
