@@ -58,9 +58,9 @@ export async function launchPhone(kind, { asShipped = false, firefoxPrefs = {}, 
         ? await launchChromium(extDir, { args: lang ? [`--lang=${lang}`] : [] })
         : await launchFirefox(extDir, {
             prefs: {
+              'extensions.webextOptionalPermissionPrompts': false,
               ...firefoxPrefs,
               ...(lang ? { 'intl.locale.requested': lang } : {}),
-              'extensions.webextOptionalPermissionPrompts': false,
             },
           });
     const phone = kind === 'chromium' ? chromiumPhone(launched) : firefoxPhone(launched, extDir);
