@@ -189,8 +189,7 @@ async function runTarget(target: Target): Promise<Row[]> {
     await drive(max, WARM_UP_SECONDS);
 
     console.log(`\n${target.label}: ${seconds} s per level, Node ${process.version}\n`);
-    console.log('| concurrent clients | sign-ins/s | p50 ms | p90 ms | p99 ms | errors | load generator CPU |');
-    console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    printHeader(['concurrent clients', 'sign-ins/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'load generator CPU']);
     for (const level of levels) {
       prepare(level, seconds);
       const toggleProfiles = () => profileDir && target.pids.forEach((pid) => process.kill(pid, 'SIGUSR2'));
@@ -220,22 +219,35 @@ async function runTarget(target: Target): Promise<Row[]> {
         poolMisses: devices.slice(0, level).reduce((sum, d) => sum + d.poolMisses, 0),
       };
       rows.push(row);
-      console.log(
-        `| ${level} | ${row.rate.toFixed(1)} | ${row.p50.toFixed(0)} | ${row.p90.toFixed(0)} | ${row.p99.toFixed(0)} | ${errors} | ${row.loadCpu.toFixed(0)} % |`,
-      );
+      printRow([
+        level,
+        row.rate.toFixed(1),
+        row.p50.toFixed(0),
+        row.p90.toFixed(0),
+        row.p99.toFixed(0),
+        errors,
+        `${row.loadCpu.toFixed(0)} %`,
+      ]);
     }
     // CPU per sign-in: steadier than sign-ins per second on a shared machine (bench/process-cpu.ts)
     console.log('\nCPU per sign-in (ms):\n');
-    console.log('| concurrent clients | load generator | server event loop | server, all threads | pool misses |');
-    console.log('| ---: | ---: | ---: | ---: | ---: |');
+    printHeader(['concurrent clients', 'load generator', 'server event loop', 'server, all threads', 'pool misses']);
     for (const r of rows)
-      console.log(
-        `| ${r.level} | ${r.loadMs.toFixed(1)} | ${r.serverLoopMs.toFixed(1)} | ${r.serverMs.toFixed(1)} | ${r.poolMisses} |`,
-      );
+      printRow([r.level, r.loadMs.toFixed(1), r.serverLoopMs.toFixed(1), r.serverMs.toFixed(1), r.poolMisses]);
     return rows;
   } finally {
     target.stop();
   }
+}
+
+/** A Markdown table's header row and its right-aligned rule, as the README's tables are. */
+function printHeader(names: string[]): void {
+  printRow(names);
+  printRow(names.map(() => '---:'));
+}
+
+function printRow(cells: (string | number)[]): void {
+  console.log(`| ${cells.join(' | ')} |`);
 }
 
 function compare(label: string, first: Row[], last: Row[]): void {
@@ -243,8 +255,11 @@ function compare(label: string, first: Row[], last: Row[]): void {
   const a = first.find((r) => r.level === top);
   const b = last.find((r) => r.level === top);
   if (!a || !b) return;
+  const ratio = (b.rate / a.rate).toFixed(2);
   console.log(
-    `\nAt ${top} concurrent clients, ${label}: ${b.rate.toFixed(1)} vs ${a.rate.toFixed(1)} sign-ins/s, ${(b.rate / a.rate).toFixed(2)}×; p99 ${b.p99.toFixed(0)} ms vs ${a.p99.toFixed(0)} ms; load generator CPU ${b.loadCpu.toFixed(0)} % vs ${a.loadCpu.toFixed(0)} %.`,
+    `\nAt ${top} concurrent clients, ${label}: ${b.rate.toFixed(1)} vs ${a.rate.toFixed(1)} sign-ins/s, ${ratio}×;` +
+      ` p99 ${b.p99.toFixed(0)} ms vs ${a.p99.toFixed(0)} ms;` +
+      ` load generator CPU ${b.loadCpu.toFixed(0)} % vs ${a.loadCpu.toFixed(0)} %.`,
   );
 }
 

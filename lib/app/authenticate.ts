@@ -1,7 +1,7 @@
 // The M-Pin sign-in both kinds share, from the PIN screen: the time permit (prefetched while the PIN was typed, else
-// fetched now: time-permit.ts), pass 1 and pass 2, which give the authOTT; and what a refusal of that authOTT leads to. Where the authOTT then goes is
-// the kind's own: the RPS for another browser (remote-sign-in.ts), the page that asked on this one
-// (local-sign-in.ts). The PIN lives only in this call (R1).
+// fetched now: time-permit.ts), pass 1 and pass 2, which give the authOTT; and what a refusal of that authOTT leads
+// to. Where the authOTT then goes is the kind's own: the RPS for another browser (remote-sign-in.ts), the page that
+// asked on this one (local-sign-in.ts). The PIN lives only in this call (R1).
 import type { Refusal } from '../messages';
 import { fromHex, mpin, pinFromDigits, toHex } from '../mpin/index';
 import type { Change } from '../store/db';

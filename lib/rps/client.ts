@@ -10,6 +10,7 @@
 // The demo site's own pages (server/web) use this client too, as a PIN pad in a browser (`mobile: 0`) and as the PC
 // of an access-number sign-in, with `ownPage` (see RpsOptions).
 import type { z } from 'zod';
+import { randomBytes, toHex } from '../mpin/index';
 import {
   AccessNumberCheckResponse,
   AccessNumberResponse,
@@ -247,8 +248,7 @@ export interface AccessNumberCheck {
  * the PIN, so it is not a secret that could check a PIN.
  */
 export function newDeviceKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return toHex(randomBytes(32));
 }
 
 export class RpsClient {

@@ -96,6 +96,12 @@ export const AccessStatusResponse = z.object({
   authOTT: z.string().max(256).optional().default(''),
 });
 
+/**
+ * A device key (issue 11): 32 random bytes as 64 lower-case hex digits, made per registration (client.ts
+ * newDeviceKey), kept with the identity and sent at registration; it proves the device, never the PIN.
+ */
+export const DeviceKey = z.string().regex(/^[0-9a-f]{64}$/, 'deviceKey must be 64 lower-case hex digits');
+
 /** Text a service gives the phone to show (the PC's browser, OS, address): short, with no control or bidi characters. */
 const shownText = (max: number) =>
   z

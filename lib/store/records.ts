@@ -1,7 +1,7 @@
 // The stored records, validated with zod whenever they are read (a record that does not parse is treated as
 // missing and logged by reason). R1/R5: no PIN, no client secret, and regOTT only until the PIN is set.
 import { z } from 'zod';
-import { ClientSettings } from '../rps/schemas';
+import { ClientSettings, DeviceKey } from '../rps/schemas';
 import { Intent, Notice, PcInfo, Problem } from '../ui-state';
 
 const hex = z
@@ -27,10 +27,7 @@ export const IdentityRecord = z.strictObject({
    * name on the PC it signs in ("Authenticating user …", issue 11). It proves the device, not the PIN. Identities
    * registered before it existed have none.
    */
-  deviceKey: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/)
-    .optional(),
+  deviceKey: DeviceKey.optional(),
   /** The cloud share of the time permit for `date` (docs/protocol.md §9). */
   timePermitCache: z.strictObject({ date: z.number().int().min(0), share: hex.min(2) }).optional(),
   created: z.number().int(),

@@ -112,7 +112,11 @@ export function createAccessNumbers(ctx: ServerContext, deps: AccessNumberDeps) 
 
   /** POST /rps/access (v2): always 200, with the state of the PC's access number. */
   async function accessStatus(webOTT: string): Promise<AccessStatus> {
-    const a = await accessByWebOtt(webOTT);
+    return statusOf(await accessByWebOtt(webOTT));
+  }
+
+  /** What the PC's poll answers for a record; a gone one has expired. */
+  function statusOf(a: AccessRecord | undefined): AccessStatus {
     if (!a) return { status: 'expired', statusCode: 0, userId: '', redirectURL: '', authOTT: '' };
     const authenticated = a.status === 'authenticate' && a.authStatus === 200;
     return {
@@ -141,8 +145,10 @@ export function createAccessNumbers(ctx: ServerContext, deps: AccessNumberDeps) 
     if (wid === undefined || ms <= 0) return accessStatus(webOTT);
     const closing = new AbortController();
     const stop = signal ? AbortSignal.any([signal, closing.signal]) : closing.signal;
-    const moved = async () => (await accessStatus(webOTT)).status !== seen;
-    const answer = waitUntil(storage, 'access', wid, moved, ms, stop).then(() => accessStatus(webOTT));
+    // each wake reads the record itself: the webOTT's link to it does not change
+    const current = async () => statusOf(await storage.get('access', wid));
+    const moved = async () => (await current()).status !== seen;
+    const answer = waitUntil(storage, 'access', wid, moved, ms, stop).then(current);
     held.set(closing, answer);
     try {
       return await answer;

@@ -3,6 +3,7 @@
  * string the server keeps is a `storedText`: no control or bidi characters (server/util/text.ts).
  */
 import { z } from 'zod';
+import { DeviceKey } from '../../lib/rps/schemas.ts';
 import { storedText } from '../util/text.ts';
 
 export const hex = (bytes?: number) =>
@@ -19,9 +20,6 @@ const mobileFlag = z
   .union([z.literal(0), z.literal(1), z.boolean(), z.enum(['0', '1'])])
   .transform((v) => (v === 1 || v === true || v === '1' ? 1 : 0));
 
-/** A client's device key (device-keys.ts): 32 random bytes, lower-case hex. */
-const deviceKey = z.string().regex(/^[0-9a-f]{64}$/, 'deviceKey must be 64 lower-case hex digits');
-
 export const RegisterBody = z.object({
   // checked before the trim: a trailing newline is refused, not quietly dropped
   userId: storedText(254, 'userId').trim().pipe(z.string().min(1, 'userId is required')),
@@ -30,7 +28,7 @@ export const RegisterBody = z.object({
   // passed on to the relying party's hook and never stored or shown, so any text Milagro clients send is fine
   userData: z.string().max(1024).optional().default(''),
   regOTT: hex(16).optional(),
-  deviceKey: deviceKey.optional(),
+  deviceKey: DeviceKey.optional(),
 });
 
 export const Pass1Body = z.object({
@@ -92,6 +90,6 @@ export const CodeStatusBody = z.discriminatedUnion('status', [
     wid,
     userId: storedText(254, 'userId').optional(),
     mpinId: mpinIdHex.optional(),
-    deviceKey: deviceKey.optional(),
+    deviceKey: DeviceKey.optional(),
   }),
 ]);

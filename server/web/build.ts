@@ -2,7 +2,8 @@
  * Builds the demo site's browser code: bundles server/web/{pinpad,phone-login,protected}.ts (with lib/mpin, lib/rps
  * and zod) for the browser with esbuild into server/rpa/static/, and copies site.css there. What the pages share is
  * split into chunk-<hash>.js files, so a visitor who goes from the PIN pad to "Sign in with Phone" fetches zod and
- * the RPS client once (phone-login.js alone is 2.5 kB). The server serves that folder at /static/. Run: `npm run build:web` (tsx server/web/build.ts); `--watch` rebuilds on change.
+ * the RPS client once. The server serves that folder at /static/. Run: `npm run build:web` (tsx
+ * server/web/build.ts); `--watch` rebuilds on change.
  */
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
