@@ -190,9 +190,9 @@ async function runTarget(target: Target): Promise<Row[]> {
 
     console.log(`\n${target.label}: ${seconds} s per level, Node ${process.version}\n`);
     printHeader(['concurrent clients', 'sign-ins/s', 'p50 ms', 'p90 ms', 'p99 ms', 'errors', 'load generator CPU']);
+    const toggleProfiles = () => profileDir && target.pids.forEach((pid) => process.kill(pid, 'SIGUSR2'));
     for (const level of levels) {
       prepare(level, seconds);
-      const toggleProfiles = () => profileDir && target.pids.forEach((pid) => process.kill(pid, 'SIGUSR2'));
       toggleProfiles();
       if (profileDir) await startProfile();
       const cpu0 = process.cpuUsage();

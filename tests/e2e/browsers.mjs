@@ -23,7 +23,8 @@ export const BROWSERS = (process.env.E2E_BROWSERS ?? 'chromium,firefox')
   .split(',')
   .filter((kind) => kind === 'chromium' || kind === 'firefox');
 export const BROWSER_NAMES = { chromium: 'Chromium', firefox: 'Firefox' };
-const BUILDS = { chromium: 'chrome-mv3', firefox: 'firefox-mv2' };
+/** The build folder (.output/<name>) each browser loads. */
+export const BUILDS = { chromium: 'chrome-mv3', firefox: 'firefox-mv2' };
 /** The popup is a small window: the tests give its tab the same width. */
 const POPUP_VIEWPORT = { width: 420, height: 640 };
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -78,15 +78,6 @@ for (const kind of BROWSERS) {
       await site.waitForSelector('mpin-authenticator-offer', { timeout: 20_000 });
       await g.shot(site, 'phone-site-offer.png');
       await g.phone.clickOfferButton(site, OFFER);
-      // the page's own PIN fields stay empty: the PIN never goes into the page
-      assert.deepEqual(
-        await site.evaluate(() =>
-          [...document.querySelectorAll('#mpin-pin, #mpin-new-pin, input[type="password"]')]
-            .map((i) => i.value)
-            .filter(Boolean),
-        ),
-        [],
-      );
 
       // the PIN is typed into the extension's own page, never into the site
       const popup = await g.openPopup();
@@ -95,6 +86,15 @@ for (const kind of BROWSERS) {
       assert.match(shown, /127\.0\.0\.1/);
       assert.match(shown, literally(email));
       await popup.keyboard.type(PIN);
+      // the page's own PIN fields are still empty with the PIN typed: it never went into the page
+      assert.deepEqual(
+        await site.evaluate(() =>
+          [...document.querySelectorAll('#mpin-pin, #mpin-new-pin, input[type="password"]')]
+            .map((i) => i.value)
+            .filter(Boolean),
+        ),
+        [],
+      );
       await click(popup, 'Login');
       await site.waitForFunction(() => location.pathname === '/protected', { timeout: 30_000 });
       await waitForText(site, literally(email));

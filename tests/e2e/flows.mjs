@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { AxeLedger } from './axe.mjs';
 import { activateOnPc, click, fill, pcAccessNumber, realClick, startGuideServer, waitForText } from './guide.mjs';
 import { launchPhone, launchPlainBrowser } from './browsers.mjs';
-import { screenshot } from './helpers.mjs';
+import { screenshot, shownText } from './helpers.mjs';
 
 /** A string as a case-sensitive pattern of itself. */
 export const literally = (s) => new RegExp(s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
@@ -85,7 +85,7 @@ export class Guide {
 
   /** The popup's text, whitespace folded. */
   shown(popup) {
-    return popup.evaluate(() => document.body.innerText.replace(/\s+/g, ' '));
+    return shownText(popup);
   }
 
   /** Add service: the service's URL typed, "Add service" clicked with the real mouse; ends on the register screen. */
@@ -126,10 +126,10 @@ export class Guide {
     await this.confirmAndSetPin(popup, email, pin);
   }
 
-  /** A phone's first registration on this run's service (or `base`): a new popup that ends home. */
-  async registerFirst(email, pin, base = this.base) {
+  /** A phone's first registration on this run's service: a new popup that ends home. */
+  async registerFirst(email, pin) {
     const popup = await this.openPopup();
-    await this.addService(popup, base);
+    await this.addService(popup, this.base);
     await this.submitRegistration(popup, email);
     await this.finishRegistration(popup, email, pin);
     return popup;

@@ -8,36 +8,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BROWSER_NAMES, BROWSERS, launchPhone } from './browsers.mjs';
-import { screenshot } from './helpers.mjs';
-
-/** The popup's visible text, on one line. */
-const shown = (page) => page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim());
-
-/** Waits until the popup shows `text` (in a heading, a button, an alert: anywhere). */
-async function waitForText(page, text) {
-  try {
-    await page.waitForFunction((t) => document.body.innerText.includes(t), { timeout: 20_000 }, text);
-  } catch (e) {
-    throw new Error(`waited for "${text}" but the popup shows: ${(await shown(page)).slice(0, 300)}`, { cause: e });
-  }
-}
-
-async function clickButton(page, label) {
-  await page.waitForFunction(
-    (l) => [...document.querySelectorAll('button')].some((b) => b.textContent.trim() === l && !b.disabled),
-    { timeout: 20_000 },
-    label,
-  );
-  await page.evaluate(
-    (l) => [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === l).click(),
-    label,
-  );
-}
+import { literally } from './flows.mjs';
+import { click, fill, waitForText } from './guide.mjs';
+import { screenshot, shownText as shown } from './helpers.mjs';
 
 for (const kind of BROWSERS) {
   describe(`the extension in German (${BROWSER_NAMES[kind]})`, { timeout: 120_000 }, () => {
-    /** The Chromium run keeps the README's screenshot names. */
-    const shotName = (name) => (kind === 'chromium' ? name : `firefox-${name}`);
     let phone;
     let popup;
 
@@ -59,26 +35,26 @@ for (const kind of BROWSERS) {
     });
 
     it('shows the add-service screen in German, as a German page', async () => {
-      await waitForText(popup, 'Adresse des Dienstes');
+      await waitForText(popup, /Adresse des Dienstes/);
       const text = await shown(popup);
       assert.equal(await popup.$eval('h1', (h) => h.textContent.trim()), 'Dienst hinzufügen');
       assert.match(text, /QR-Code in diesem Tab lesen/);
       assert.doesNotMatch(text, /Add service|Service URL|Scan QR code/);
       assert.equal(await popup.evaluate(() => document.documentElement.lang), 'de');
-      await screenshot(popup, shotName('german-add-service.png'));
+      await screenshot(popup, phone.shotName('german-add-service.png'));
     });
 
     it('words a problem the background sends as a code (no QR code on this tab) in German', async () => {
-      await clickButton(popup, 'QR-Code in diesem Tab lesen');
-      await waitForText(popup, 'Kein QR-Code in diesem Tab gefunden.');
+      await click(popup, 'QR-Code in diesem Tab lesen');
+      await waitForText(popup, literally('Kein QR-Code in diesem Tab gefunden.'));
       assert.match(await popup.$eval('[role="alert"]', (a) => a.textContent), /Öffnen Sie das Fenster auf der Seite/);
-      await screenshot(popup, shotName('german-problem-no-qr.png'));
+      await screenshot(popup, phone.shotName('german-problem-no-qr.png'));
     });
 
     it("words the popup's own problem (not a service address) in German", async () => {
-      await popup.type('input[type="url"]', 'ftp://rp.example');
-      await clickButton(popup, 'Dienst hinzufügen');
-      await waitForText(popup, 'Das ist keine Adresse eines Dienstes.');
+      await fill(popup, /Adresse des Dienstes/, 'ftp://rp.example');
+      await click(popup, 'Dienst hinzufügen');
+      await waitForText(popup, literally('Das ist keine Adresse eines Dienstes.'));
       assert.doesNotMatch(await shown(popup), /That is not a service address/);
     });
   });

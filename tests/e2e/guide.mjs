@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { register } from 'tsx/esm/api';
-import { clickInClosedShadowRoot, launchPlainBrowser, snapshotBuild } from './browsers.mjs';
-
-export { clickInClosedShadowRoot };
+import { launchPlainBrowser } from './browsers.mjs';
+import { shownText } from './helpers.mjs';
 
 register();
 const { startServer } = await import('../../server/app.ts');
@@ -35,9 +34,6 @@ export async function startGuideServer(env = {}) {
 /** The "PC": a plain browser without the extension (Chromium unless `kind` says otherwise). */
 export const launchPc = (kind = 'chromium') => launchPlainBrowser(kind);
 
-/** A snapshot of the Chrome build whose manifest also grants http://127.0.0.1/* at install (browsers.mjs). */
-export const chromeBuildWithHostGranted = () => snapshotBuild('chromium', { grantHost: true });
-
 export /** Waits for `pattern` in the page's text; on time-out the error says what the page showed instead. */
 async function waitForText(page, pattern, timeout = 20_000) {
   try {
@@ -47,7 +43,7 @@ async function waitForText(page, pattern, timeout = 20_000) {
       pattern.source,
     );
   } catch (e) {
-    const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?');
+    const shown = await shownText(page).catch(() => '?');
     throw new Error(`waited for ${pattern} but the page shows: ${shown.slice(0, 400)}`, { cause: e });
   }
 }
@@ -60,7 +56,7 @@ async function enabledButton(page, text) {
       text,
     );
   } catch (e) {
-    const shown = await page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim()).catch(() => '?');
+    const shown = await shownText(page).catch(() => '?');
     throw new Error(`no enabled button "${text}"; the page shows: ${shown.slice(0, 400)}`, { cause: e });
   }
 }

@@ -153,13 +153,16 @@ async function closeAndRemove(browser, userDataDir) {
   }
 }
 
+/** A page's visible text on one line (whitespace folded), as the tests match it and their errors quote it. */
+export const shownText = (page) => page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim());
+
 /** The popup's text once the background's first state is rendered (an "Add service" button, or a failure). */
 export async function popupFirstScreen(page) {
   await page.waitForFunction(
     () => [...document.querySelectorAll('button')].some((b) => /Add service|Retry/.test(b.textContent ?? '')),
     { timeout: 20_000 },
   );
-  return page.evaluate(() => document.body.innerText.replace(/\s+/g, ' ').trim());
+  return shownText(page);
 }
 
 /**

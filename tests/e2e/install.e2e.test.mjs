@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { expectNoAxeViolations } from './axe.mjs';
-import { BROWSER_NAMES, BROWSERS, launchPhone } from './browsers.mjs';
+import { BROWSER_NAMES, BROWSERS, BUILDS, launchPhone } from './browsers.mjs';
 import { fill, realClick, waitForText } from './guide.mjs';
 import { builtExtension, popupFirstScreen, readManifest, screenshot, sendFromPage } from './helpers.mjs';
 
 for (const kind of BROWSERS) {
   describe(`the ${BROWSER_NAMES[kind]} build`, { timeout: 120_000 }, () => {
-    const { version } = readManifest(builtExtension(kind === 'chromium' ? 'chrome-mv3' : 'firefox-mv2'));
+    const { version } = readManifest(builtExtension(BUILDS[kind]));
     let phone;
     let popup;
 

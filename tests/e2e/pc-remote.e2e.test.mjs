@@ -77,7 +77,7 @@ describe('"Sign in with Phone" on the PC, with the phone\'s new steps', { timeou
   before(async () => {
     server = await startGuideServer();
     base = server.publicUrl;
-    pc = await launchPc('chromium');
+    pc = await launchPc();
     page = await pc.browser.newPage();
     await page.setUserAgent(WINDOWS_CHROME);
     phone = await phoneEnrolled(base);
@@ -107,7 +107,7 @@ describe('"Sign in with Phone" on the PC, with the phone\'s new steps', { timeou
     // the answer came in a poll sent before the claim: the page did not have to ask again
     const told = polls.findIndex((p) => p.status === 'user');
     assert.ok(told >= 0 && told < waiting, `"user" answered poll ${told + 1}, sent before the claim (${waiting})`);
-    await screenshot(page, 'pc-authenticating-user.png', '#mpin-phone-login');
+    await screenshot(page, 'pc-phone-login-authenticating-user.png', '#mpin-phone-login');
 
     const navigation = page.waitForNavigation({ timeout: 20_000 });
     const authOTT = await phone.milagro.passes(phone.id, PIN, accessNumber);
@@ -128,7 +128,7 @@ describe('"Sign in with Phone" on the PC, with the phone\'s new steps', { timeou
     await waitState(page, 'refused');
     assert.equal(await text(page, '#phone-login-status'), 'The sign-in was refused on the phone.');
     assert.equal(await page.$eval('#access-number-new', (b) => b.hidden), false);
-    await screenshot(page, 'pc-refused.png', '#mpin-phone-login');
+    await screenshot(page, 'pc-phone-login-refused.png', '#mpin-phone-login');
     // the number is dead for the phone too
     await assert.rejects(phone.rps.checkAccessNumber(accessNumber), { kind: 'http', status: 400 });
 

@@ -89,8 +89,7 @@ describe('inProcessFetch', () => {
     } finally {
       await other.close();
     }
-    const again = serveInProcess(ORIGIN, app);
-    again();
+    stop();
     // nothing listens on port 1
     await expect(inProcessFetch(`${ORIGIN}/hook`)).rejects.toThrow(/fetch failed/);
     stop = serveInProcess(ORIGIN, app);

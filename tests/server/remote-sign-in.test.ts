@@ -303,8 +303,10 @@ describe("the long-poll: /rps/access held until the PC's state changes", () => {
 
   it('answers "refused" in the held request, through the extension\'s client too', async () => {
     const { accessNumber, webOTT } = await pcWithNumber();
-    const held = extension.accessStatus(webOTT, { seconds: 25, status: 'new' });
+    let answered = false;
+    const held = extension.accessStatus(webOTT, { seconds: 25, status: 'new' }).finally(() => (answered = true));
     await settle();
+    expect(answered).toBe(false); // held: the answer below comes from the refusal's wake-up
     await extension.refuseAccessNumber(accessNumber);
     expect(await held).toEqual({ status: 'refused', userId: '', authOTT: '' });
   });

@@ -110,24 +110,31 @@ describe('two server processes on one PostgreSQL', () => {
 
   it("the PC's long-poll held by A answers when the phone refuses, or signs in, through B", async () => {
     const pc = new HttpClient(a.url);
-    const hold = (webOTT: string) => pc.request('POST', '/rps/access', { webOTT, wait: 25, status: 'new' });
+    /** A poll held by A, and whether it has answered yet. */
+    const hold = (webOTT: string) => {
+      const held = { answered: false, answer: pc.request('POST', '/rps/access', { webOTT, wait: 25, status: 'new' }) };
+      void held.answer.finally(() => (held.answered = true));
+      return held;
+    };
     const settle = () => new Promise((r) => setTimeout(r, 300)); // lets the poll reach A; asserts nothing about time
 
     const refused = (await pc.request('POST', '/rps/getAccessNumber')).body;
     const heldForRefusal = hold(refused.webOTT);
     await settle();
+    expect(heldForRefusal.answered).toBe(false); // held: what answers it is B's change, through PostgreSQL
     const onB = new HttpClient(b.url);
     expect(
       (await onB.request('POST', '/rps/codeStatus', { status: 'refused', wid: refused.accessNumber })).status,
     ).toBe(200);
-    expect((await heldForRefusal).body.status).toBe('refused');
+    expect((await heldForRefusal.answer).body.status).toBe('refused');
 
     const an = (await pc.request('POST', '/rps/getAccessNumber')).body;
     const heldForSignIn = hold(an.webOTT);
     await settle();
+    expect(heldForSignIn.answered).toBe(false);
     const phone = await client(b.url);
     const phoneDone = phone.mobileAuthenticate(await phone.passes(id, 2468, an.accessNumber));
-    const ready = (await heldForSignIn).body;
+    const ready = (await heldForSignIn.answer).body;
     expect(ready).toMatchObject({ status: 'authenticate', userId: 'two@example.com' });
     expect((await pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: ready.authOTT } })).status).toBe(
       200,

@@ -8,7 +8,7 @@ import type { Platform } from '@/lib/app/platform';
 import type { CompleteSignInMessage } from '@/lib/messages';
 import { HttpClient } from '../support/milagro-http-client';
 import { startTestServer, type TestServer } from '../support/test-server';
-import { enrol, liveAccessNumber, pcSession, unknownAccessNumber, useAppFixture } from './app-fixture';
+import { enrol, liveAccessNumber, pcSession, UNKNOWN_ACCESS_NUMBER, useAppFixture } from './app-fixture';
 
 let server: TestServer; // no activation needed
 let strict: TestServer; // activation through the mailbox
@@ -153,7 +153,7 @@ describe('flows against the real server', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
     fetchSpy.mockRestore();
 
-    expect(await act({ kind: 'submitAccessNumber', accessNumber: unknownAccessNumber() })).toMatchObject({
+    expect(await act({ kind: 'submitAccessNumber', accessNumber: UNKNOWN_ACCESS_NUMBER })).toMatchObject({
       screen: 'wrong-access-number',
       problem: { code: 'unknown-access-number' },
     });

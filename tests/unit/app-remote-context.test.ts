@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IdentityRecord } from '@/lib/store/records';
 import { startTestServer, type TestServer } from '../support/test-server';
-import { enrol, pcSession, unknownAccessNumber, useAppFixture, type Act } from './app-fixture';
+import { enrol, pcSession, UNKNOWN_ACCESS_NUMBER, useAppFixture, type Act } from './app-fixture';
 
 const WINDOWS_CHROME =
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
@@ -74,7 +74,7 @@ describe('the check at "Next"', () => {
     const { act } = makeApp();
     await enrol(act, server.publicUrl, 'bea@example.com', '2468');
     const wrong = { screen: 'wrong-access-number', problem: { code: 'unknown-access-number', retry: false } };
-    expect(await next(act, unknownAccessNumber())).toMatchObject(wrong);
+    expect(await next(act, UNKNOWN_ACCESS_NUMBER)).toMatchObject(wrong);
     expect(await act({ kind: 'retry' })).toMatchObject({ screen: 'access-number' });
 
     const used = await pcSession(server.publicUrl);

@@ -3,22 +3,14 @@
 // the seconds the number has left counting down from the state's end, "This wasn't me"; a service that does not say
 // which computer asked; and the home screen's word on a refused sign-in afterwards.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { screen, waitFor } from '@testing-library/svelte';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import App from '@/entrypoints/popup/App.svelte';
-import type { Intent } from '@/lib/ui-state';
-import { fakeBackground, identity, states, ui } from './fixtures';
+import { identity, openPopup as open, states, ui } from './fixtures';
 
 const T0 = Date.UTC(2026, 11, 2, 9, 30, 0);
 const pc = { browser: 'Chrome', os: 'Windows', ip: '203.0.113.7', askedAt: T0 - 12_000 };
 const withPc = ui({ ...states.pinRemote, pc, expiresAt: T0 + 87_000 });
 
-async function open(state: unknown, next?: (intent: Intent) => unknown) {
-  const bg = fakeBackground(state, next);
-  render(App);
-  await waitFor(() => expect(screen.queryByText(/Connecting to the extension/)).toBeNull());
-  return bg;
-}
 const context = () => document.querySelector('dl')!.textContent!.replace(/\s+/g, ' ');
 const timeLeft = () => screen.getByRole('timer').textContent!.trim();
 
