@@ -14,10 +14,10 @@ export interface ProcessCpu {
 }
 
 /** utime + stime of one /proc stat line, in ms (the fields after the command name, which may hold spaces). */
-function statMs(path: string, ticksPerMs: number): number {
+function statMs(path: string): number {
   const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   // fields[0] is the state (field 3 of proc(5)); utime and stime are fields 14 and 15
-  return (Number(fields[11]) + Number(fields[12])) / ticksPerMs;
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_MS;
 }
 
 /** Linux's USER_HZ is 100 on every architecture Node runs on. */
@@ -27,8 +27,8 @@ export function processCpu(pids: readonly number[]): ProcessCpu {
   const sum: ProcessCpu = { eventLoop: 0, total: 0 };
   for (const pid of pids) {
     try {
-      sum.total += statMs(`/proc/${pid}/stat`, TICKS_PER_MS);
-      sum.eventLoop += statMs(`/proc/${pid}/task/${pid}/stat`, TICKS_PER_MS);
+      sum.total += statMs(`/proc/${pid}/stat`);
+      sum.eventLoop += statMs(`/proc/${pid}/task/${pid}/stat`);
     } catch {
       // not Linux, or the process is gone: nothing to add
     }

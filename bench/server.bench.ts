@@ -63,7 +63,13 @@ function modeEnv(mode: string): Record<string, string> {
   const [base, ...vars] = mode.split('/');
   const env = MODES[base!];
   if (!env) throw new Error(`unknown mode ${mode}: use off or on, optionally followed by /NAME=value…`);
-  return { ...env, ...Object.fromEntries(vars.map((v) => v.split('=', 2) as [string, string])) };
+  // NAME=value, the value whole even when it has a '=' of its own
+  const pairs = vars.map((v) => {
+    const at = v.indexOf('=');
+    if (at <= 0) throw new Error(`${mode}: "${v}" is not NAME=value`);
+    return [v.slice(0, at), v.slice(at + 1)];
+  });
+  return { ...env, ...Object.fromEntries(pairs) };
 }
 
 /** One server set-up to measure: where its clients go, and how to stop it. */

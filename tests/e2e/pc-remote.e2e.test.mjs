@@ -15,13 +15,12 @@ import { screenshot } from './helpers.mjs';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const { fetchClientSettings, newDeviceKey, RpsClient } = await import('../../lib/rps/client.ts');
 const { MilagroClient } = await import('../support/milagro-http-client.ts');
+const { WINDOWS_CHROME } = await import('../support/user-agents.ts');
 
 if (!fs.existsSync(path.join(ROOT, 'server/rpa/static/phone-login.js'))) {
   throw new Error('server/rpa/static/phone-login.js is missing: run "npm run build:web" first');
 }
 
-const WINDOWS_CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 const USER = 'carol@example.test';
 const PIN = 2468;
 

@@ -9,9 +9,10 @@ import { BROWSER_NAMES, BROWSERS } from './browsers.mjs';
 import { Guide, literally } from './flows.mjs';
 import { click, launchPc, waitForText } from './guide.mjs';
 
+// (TypeScript, loaded once guide.mjs has registered tsx)
+const { WINDOWS_CHROME } = await import('../support/user-agents.ts');
+
 const PIN = '1357';
-const WINDOWS_CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
 
 /** A well-formed number (7 digits, check digit right) that no PC was shown. */
 const UNKNOWN_ACCESS_NUMBER = '3141594';

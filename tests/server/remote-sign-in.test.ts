@@ -12,9 +12,7 @@ import { activationLinkFor, pollAccess } from '../support/enrol.ts';
 import { expectError, http } from '../support/http.ts';
 import { HttpClient, MilagroClient, type MilagroIdentity } from '../support/milagro-http-client.ts';
 import { startTestServer, type TestServer } from '../support/test-server.ts';
-
-const WINDOWS_CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36';
+import { WINDOWS_CHROME } from '../support/user-agents.ts';
 
 let server: TestServer;
 let phone: MilagroClient;

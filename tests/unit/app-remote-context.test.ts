@@ -7,10 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { IdentityRecord } from '@/lib/store/records';
 import { startTestServer, type TestServer } from '../support/test-server';
+import { WINDOWS_CHROME } from '../support/user-agents';
 import { enrol, pcSession, UNKNOWN_ACCESS_NUMBER, useAppFixture, type Act } from './app-fixture';
-
-const WINDOWS_CHROME =
-  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
 let server: TestServer;
 beforeAll(async () => {
