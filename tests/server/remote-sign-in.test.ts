@@ -49,18 +49,20 @@ const claimAs = (who: { userId: string; mpinIdHex: string }, deviceKey: string, 
 const mobileAuthenticate = (authOTT: string) =>
   http('POST', `${rps}/authenticate`, { mpinResponse: { version: '0.3', authOTT, pass: 2 } });
 
-/**
- * Registers `userId` with `deviceKey` (none: as Milagro's clients), confirms the link and, unless `fetchShare` is
- * false, fetches the shares and sets the PIN: the identity exists only then.
- */
-async function enrolWithKey(userId: string, deviceKey?: string, fetchShare = true) {
+/** Registers `userId` with `deviceKey` (none: as Milagro's clients) and confirms the link; no share fetched yet. */
+async function registerWithKey(userId: string, deviceKey?: string) {
   const reg = await phone.request('PUT', '/rps/user', { userId, mobile: 1, deviceName: 'keyed', deviceKey });
   expect(reg.status, reg.text).toBe(200);
   const link = await activationLinkFor(server.publicUrl, userId);
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   expect((await new HttpClient(server.publicUrl).request('POST', link, '', form)).status).toBe(200);
-  const mpinIdHex = reg.body.mpinId as string;
-  return fetchShare ? await phone.setup(userId, mpinIdHex, reg.body.regOTT, 1234) : { userId, mpinIdHex };
+  return { userId, mpinIdHex: reg.body.mpinId as string, regOTT: reg.body.regOTT as string };
+}
+
+/** registerWithKey, then the shares and the PIN: the identity exists only then. */
+async function enrolWithKey(userId: string, deviceKey?: string): Promise<MilagroIdentity> {
+  const { mpinIdHex, regOTT } = await registerWithKey(userId, deviceKey);
+  return phone.setup(userId, mpinIdHex, regOTT, 1234);
 }
 
 describe('the check at "Next": the PC\'s context, the time left', () => {
@@ -108,7 +110,7 @@ describe('the check at "Next": the PC\'s context, the time left', () => {
 
     const used = await pcWithNumber();
     const id = await enrolWithKey('used@example.com');
-    const signedIn = phone.mobileAuthenticate(await phone.passes(id as MilagroIdentity, 1234, used.accessNumber));
+    const signedIn = phone.mobileAuthenticate(await phone.passes(id, 1234, used.accessNumber));
     const ready = await pollAccess(used.pc, used.webOTT, 'authenticate');
     expect(
       (await used.pc.request('POST', '/mpinAuthenticate', { mpinResponse: { authOTT: ready.body.authOTT } })).status,
@@ -179,12 +181,12 @@ describe('"Authenticating user …": a claim believed only when the device key p
 
   it('an identity whose share was never fetched, a revoked one, a blocked one: nothing changes', async () => {
     const pendingKey = newDeviceKey();
-    const pending = await enrolWithKey('pending@example.com', pendingKey, false);
+    const pending = await registerWithKey('pending@example.com', pendingKey);
     const revokedKey = newDeviceKey();
     const revoked = await enrolWithKey('revoked@example.com', revokedKey);
     await runAdmin(['revoke', revoked.userId], server.ctx.storage);
     const blockedKey = newDeviceKey();
-    const blocked = (await enrolWithKey('blocked@example.com', blockedKey)) as MilagroIdentity;
+    const blocked = await enrolWithKey('blocked@example.com', blockedKey);
     const { accessNumber: tried } = await pcWithNumber(); // wrong PINs do not spend it
     for (let i = 0; i < 3; i++) {
       expect((await phone.mobileAuthenticate(await phone.passes(blocked, 9999, tried))).status).toBe(i < 2 ? 401 : 410);
@@ -231,7 +233,7 @@ describe('"Authenticating user …": a claim believed only when the device key p
 
 describe('"This wasn\'t me"', () => {
   it('kills the number at once: the PC sees "refused", v1 404, the phone 412 even after a good pass 2', async () => {
-    const id = (await enrolWithKey('refuser@example.com')) as MilagroIdentity;
+    const id = await enrolWithKey('refuser@example.com');
     const { pc, accessNumber, webOTT } = await pcWithNumber();
     const res = await codeStatus({ status: 'refused', wid: accessNumber });
     expect(res.status, res.text).toBe(200);
@@ -248,7 +250,7 @@ describe('"This wasn\'t me"', () => {
 
   it('refuses a number a proven identity had claimed, and nothing after a successful sign-in', async () => {
     const key = newDeviceKey();
-    const carol = (await enrolWithKey('carol@example.com', key)) as MilagroIdentity;
+    const carol = await enrolWithKey('carol@example.com', key);
     const claimed = await pcWithNumber();
     await extension.claimAccessNumber(claimed.accessNumber, carol.userId, carol.mpinIdHex, key);
     await extension.refuseAccessNumber(claimed.accessNumber);
@@ -278,7 +280,7 @@ describe("the long-poll: /rps/access held until the PC's state changes", () => {
 
   it('answers in the held request when a proven claim, then the sign-in, change the state', async () => {
     const key = newDeviceKey();
-    const dave = (await enrolWithKey('dave@example.com', key)) as MilagroIdentity;
+    const dave = await enrolWithKey('dave@example.com', key);
     const { pc, accessNumber, webOTT } = await pcWithNumber();
 
     const first = hold(webOTT);
@@ -327,7 +329,7 @@ describe("the long-poll: /rps/access held until the PC's state changes", () => {
 
 describe("Milagro's old sequence still signs in", () => {
   it('getAccessNumber, plain polls, time permit, pass 1, pass 2 with the number, /rps/authenticate, the PC signed in', async () => {
-    const id = (await enrolWithKey('milagro@example.com')) as MilagroIdentity; // no device key, as Milagro's clients
+    const id = await enrolWithKey('milagro@example.com'); // no device key, as Milagro's clients
     const pc = new HttpClient(server.publicUrl);
     const an = await pc.request('POST', phone.settings.getAccessNumberURL);
     expect(Object.keys(an.body).sort()).toEqual([
