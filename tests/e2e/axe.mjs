@@ -12,13 +12,26 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import axe from 'axe-core';
+import { withDeadline } from './helpers.mjs';
 
 export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /** axe's violations on `page`: [{ id, impact, help, helpUrl, nodes: [{ target, html, summary }] }]. */
 export async function axeViolations(page) {
-  if (!(await page.evaluate(() => typeof globalThis.axe?.run === 'function'))) await page.evaluate(axe.source);
-  const { ran, violations } = await page.evaluate(async (tags) => {
+  const { ran, violations } = await withDeadline(
+    (async () => {
+      if (!(await page.evaluate(() => typeof globalThis.axe?.run === 'function'))) await page.evaluate(axe.source);
+      return runAxe(page);
+    })(),
+    'axe',
+  );
+  assert.ok(ran > 0, 'axe ran no rule on the page');
+  return violations;
+}
+
+/** axe.run on the page, its results reduced to what a report needs. */
+function runAxe(page) {
+  return page.evaluate(async (tags) => {
     const result = await globalThis.axe.run(document, {
       runOnly: { type: 'tag', values: tags },
       resultTypes: ['violations'],
@@ -38,8 +51,6 @@ export async function axeViolations(page) {
       })),
     };
   }, AXE_TAGS);
-  assert.ok(ran > 0, 'axe ran no rule on the page');
-  return violations;
 }
 
 /** The violations found on `label` as readable text, one rule per paragraph. */

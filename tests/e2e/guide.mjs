@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { register } from 'tsx/esm/api';
 import { launchPlainBrowser } from './browsers.mjs';
-import { shownText } from './helpers.mjs';
+import { shownText, withDeadline } from './helpers.mjs';
 
 register();
 const { startServer } = await import('../../server/app.ts');
@@ -63,12 +63,17 @@ async function enabledButton(page, text) {
 
 export /** Clicks the enabled button whose text is exactly `text` (the guide's words). */
 async function click(page, text) {
-  await (await enabledButton(page, text)).evaluate((b) => b.click());
+  const button = await enabledButton(page, text);
+  await withDeadline(
+    button.evaluate((b) => b.click()),
+    `click "${text}"`,
+  );
 }
 
 export /** Clicks the enabled button `text` with the real mouse: a user gesture, as permissions.request needs. */
 async function realClick(page, text) {
-  await (await enabledButton(page, text)).asElement().click();
+  const button = await enabledButton(page, text);
+  await withDeadline(button.asElement().click(), `click "${text}" with the mouse`);
 }
 
 export /** Replaces the value of the input whose label (or aria-label) matches `pattern` with `value`, typed. */

@@ -27,7 +27,7 @@ export async function screenshot(page, name, selector = 'main') {
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
   const file = path.join(SCREENSHOTS, name);
   const element = await page.$(selector);
-  await (element ?? page).screenshot({ path: file });
+  await withDeadline((element ?? page).screenshot({ path: file }), `screenshot ${name}`);
   return file;
 }
 
@@ -151,6 +151,19 @@ async function closeAndRemove(browser, userDataDir) {
   } finally {
     fs.rmSync(userDataDir, { recursive: true, force: true, maxRetries: 3 });
   }
+}
+
+/**
+ * `promise`, or an error naming `what` after `ms`. For the browser calls that have no timeout of their own
+ * (page.evaluate, and so a click or an axe run): a call the browser never answers then fails its test at once, saying
+ * which step it was, instead of holding the whole file until the runner's timeout.
+ */
+export function withDeadline(promise, what, ms = 60_000) {
+  let timer;
+  const deadline = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer from the browser within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
 }
 
 /** A page's visible text on one line (whitespace folded), as the tests match it and their errors quote it. */
